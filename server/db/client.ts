@@ -1,0 +1,33 @@
+// One Prisma client per process, for the provider DATABASE_URL names.
+// SQLite (file:…) uses better-sqlite3; postgres://… uses node-postgres. Both generated
+// clients have the same models (they come from prisma/models.prisma), so the rest of the
+// server is typed against the SQLite one.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { PrismaClient } from './generated/sqlite/client.js';
+
+export type Db = PrismaClient;
+export type Provider = 'sqlite' | 'postgresql';
+
+export function providerOf(url: string): Provider {
+  if (/^postgres(ql)?:\/\//i.test(url)) return 'postgresql';
+  if (url.startsWith('file:')) return 'sqlite';
+  throw new Error(`DATABASE_URL must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL), got "${url}"`);
+}
+
+/** file:./data/chat.db → absolute path (relative to the working directory, as Prisma does). */
+export function sqlitePath(url: string): string {
+  return resolve(url.slice('file:'.length).replace(/\?.*$/, ''));
+}
+
+export async function createDb(url: string): Promise<Db> {
+  if (providerOf(url) === 'postgresql') {
+    const { PrismaPg } = await import('@prisma/adapter-pg');
+    const { PrismaClient: PgClient } = await import('./generated/postgresql/client.js');
+    return new PgClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
+  }
+  const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
+  const file = sqlitePath(url);
+  mkdirSync(dirname(file), { recursive: true });
+  return new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${file}` }) });
+}
