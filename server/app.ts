@@ -1,0 +1,27 @@
+// One HTTP server for everything: GraphQL over HTTP and GraphiQL (Yoga) and GraphQL
+// over WebSocket (graphql-ws) on /graphql.
+import { createServer, type Server } from 'node:http';
+import type { Services } from './services.js';
+import { createGraphQL } from './graphql/yoga.js';
+import { attachGraphQLWebSocket } from './graphql/ws.js';
+
+export interface App {
+  server: Server;
+  /** Stops accepting, closes sockets, waits for HTTP requests in flight. */
+  close(): Promise<void>;
+}
+
+export function createApp(services: Services): App {
+  const yoga = createGraphQL(services);
+  const server = createServer(yoga);
+  const ws = attachGraphQLWebSocket(server, yoga, services);
+  return {
+    server,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await ws.close();
+      server.closeIdleConnections();
+      await closed;
+    },
+  };
+}

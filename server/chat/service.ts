@@ -1,0 +1,196 @@
+// The chat service: the one path by which messages are validated, stored, published
+// and read. GraphQL resolvers, the REST endpoint and anything later call this.
+//
+// Send = validate → (idempotency check) → one transaction that bumps the room's lastSeq
+// and inserts the message with that seq → commit → publish. Nothing is published
+// unless the commit succeeded; a failed publish is logged and subscribers recover the
+// message from the database (see live.ts).
+import { AppError } from '../errors.js';
+import type { Db } from '../db/client.js';
+import type { ChatPubSub } from '../pubsub/index.js';
+import type { Logger } from '../log.js';
+import { type ChatMessage, messageInclude, toChatMessage } from './message.js';
+import { clientId as checkClientId, messageContent, roomName } from './rules.js';
+import { liveMessages } from './live.js';
+import { type Page, type PageArgs, pageOfMessages } from './history.js';
+
+export interface Sender {
+  id: string;
+}
+
+export interface SendInput {
+  room: string;
+  content: string;
+  clientId?: string | null;
+  sender: Sender;
+}
+
+export interface RoomInfo {
+  name: string;
+  lastSeq: number;
+  lastMessageAt: Date | null;
+}
+
+export interface ChatServiceOptions {
+  maxMessageLength: number;
+  log: Logger;
+  /** How long a send waits for the publish before answering anyway (ms). */
+  publishTimeoutMs?: number;
+}
+
+const isUniqueViolation = (err: unknown) =>
+  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
+
+export class ChatService {
+  constructor(
+    private readonly db: Db,
+    private readonly pubsub: ChatPubSub,
+    private readonly options: ChatServiceOptions,
+  ) {}
+
+  async send(input: SendInput): Promise<ChatMessage> {
+    const room = roomName(input.room);
+    const content = messageContent(input.content, this.options.maxMessageLength);
+    const clientId = checkClientId(input.clientId);
+    const senderId = input.sender.id;
+
+    if (clientId) {
+      const existing = await this.findByClientId(senderId, clientId);
+      if (existing) return existing; // a retry: already stored and published
+    }
+
+    let message: ChatMessage;
+    try {
+      message = await this.store(room, content, clientId, senderId);
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        // Two sends with one clientId raced and the other won: answer with its message.
+        if (clientId) {
+          const existing = await this.findByClientId(senderId, clientId);
+          if (existing) return existing;
+        }
+        // Two first messages raced to create the room: the room exists now, go again.
+        message = await this.store(room, content, clientId, senderId).catch((e) => this.storeFailed(e));
+      } else {
+        this.storeFailed(err);
+      }
+    }
+
+    await this.publish(message);
+    return message;
+  }
+
+  private async store(room: string, content: string, clientId: string | null, senderId: string) {
+    return this.db.$transaction(async (tx) => {
+      const now = new Date();
+      const { id: roomId, lastSeq: seq } = await tx.room.upsert({
+        where: { name: room },
+        create: { name: room, lastSeq: 1, lastMessageAt: now },
+        update: { lastSeq: { increment: 1 }, lastMessageAt: now },
+        select: { id: true, lastSeq: true },
+      });
+      const row = await tx.message.create({
+        data: { roomId, seq, content, clientId, senderId, createdAt: now },
+        include: messageInclude,
+      });
+      return toChatMessage(row);
+    });
+  }
+
+  private storeFailed(err: unknown): never {
+    if (err instanceof AppError) throw err;
+    this.options.log.error({ err }, 'storing a message failed');
+    throw new AppError('UNAVAILABLE', 'The message could not be stored, so it was not sent. Please try again.');
+  }
+
+  private async publish(message: ChatMessage) {
+    const timeout = this.options.publishTimeoutMs ?? 2000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.pubsub.publish(message),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`publish timed out after ${timeout} ms`)), timeout);
+        }),
+      ]);
+    } catch (err) {
+      // Stored but not fanned out: subscribers fill the gap from the database when the
+      // next message arrives or when they resume with `after`.
+      this.options.log.error({ err, room: message.room, seq: message.seq }, 'publishing a stored message failed');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async findByClientId(senderId: string, clientId: string): Promise<ChatMessage | null> {
+    const row = await this.db.message.findUnique({
+      where: { senderId_clientId: { senderId, clientId } },
+      include: messageInclude,
+    });
+    return row && toChatMessage(row);
+  }
+
+  /** Any valid room exists for readers; one nobody has written to yet is empty. */
+  async room(name: string): Promise<RoomInfo> {
+    const canonical = roomName(name);
+    const row = await this.db.room.findUnique({
+      where: { name: canonical },
+      select: { name: true, lastSeq: true, lastMessageAt: true },
+    });
+    return row ?? { name: canonical, lastSeq: 0, lastMessageAt: null };
+  }
+
+  /** Rooms that have messages, most recently active first. */
+  async activeRooms(limit: number, after?: { lastMessageAt: Date; name: string }): Promise<RoomInfo[]> {
+    return this.db.room.findMany({
+      where: after
+        ? {
+            OR: [
+              { lastMessageAt: { lt: after.lastMessageAt } },
+              { lastMessageAt: after.lastMessageAt, name: { gt: after.name } },
+            ],
+          }
+        : { lastMessageAt: { not: null } },
+      orderBy: [{ lastMessageAt: 'desc' }, { name: 'asc' }],
+      take: limit,
+      select: { name: true, lastSeq: true, lastMessageAt: true },
+    });
+  }
+
+  async message(room: string, seq: number): Promise<ChatMessage | null> {
+    const row = await this.db.message.findFirst({ where: { room: { name: room }, seq }, include: messageInclude });
+    return row && toChatMessage(row);
+  }
+
+  /** Stored messages of a room with seq > afterSeq, oldest first. */
+  async since(room: string, afterSeq: number, limit: number): Promise<ChatMessage[]> {
+    const rows = await this.db.message.findMany({
+      where: { room: { name: room }, seq: { gt: afterSeq } },
+      orderBy: { seq: 'asc' },
+      take: limit,
+      include: messageInclude,
+    });
+    return rows.map(toChatMessage);
+  }
+
+  /** A page of a room's history (Relay-style: newest page unless first/after say otherwise). */
+  async history(room: RoomInfo, args: PageArgs): Promise<Page> {
+    return pageOfMessages(this.db, room, args);
+  }
+
+  /**
+   * Messages of a room as they are sent. With `after`, first every stored message with
+   * seq > after, then live ones: no gap, no duplicate.
+   */
+  subscribe(room: string, after?: number | null): AsyncIterableIterator<ChatMessage> {
+    const name = roomName(room);
+    if (after !== undefined && after !== null && (!Number.isInteger(after) || after < 0)) {
+      throw new AppError('BAD_USER_INPUT', '`after` must be a seq number (an integer ≥ 0).', { field: 'after' });
+    }
+    return liveMessages(
+      { pubsub: this.pubsub, since: (r, a, l) => this.since(r, a, l), log: this.options.log },
+      name,
+      after ?? undefined,
+    );
+  }
+}

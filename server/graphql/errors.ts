@@ -1,0 +1,21 @@
+// How errors reach GraphQL clients. An AppError keeps its message and gets its code in
+// extensions.code (plus its details); anything else is masked as "Unexpected error."
+// and logged, so internals never leak.
+import { GraphQLError } from 'graphql';
+import { maskError as yogaMaskError } from 'graphql-yoga';
+import { AppError } from '../errors.js';
+
+export function maskError(error: unknown, message: string, isDev?: boolean): Error {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (original instanceof AppError) {
+    const gql = error instanceof GraphQLError ? error : undefined;
+    return new GraphQLError(original.message, {
+      nodes: gql?.nodes,
+      source: gql?.source,
+      positions: gql?.positions,
+      path: gql?.path,
+      extensions: { code: original.code, ...original.details },
+    });
+  }
+  return yogaMaskError(error, message, isDev);
+}

@@ -1,0 +1,41 @@
+import { builder } from '../builder.js';
+import { UserRef } from './user.js';
+import type { Viewer } from '../../auth/sessions.js';
+
+const AuthPayload = builder.objectRef<{ user: Viewer; token: string }>('AuthPayload').implement({
+  fields: (t) => ({
+    user: t.field({ type: UserRef, resolve: (p) => p.user }),
+    token: t.exposeString('token', {
+      description: 'Session token: send it as `Authorization: Bearer <token>` (HTTP) or `connectionParams.authorization` (WebSocket).',
+    }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  signUp: t.field({
+    type: AuthPayload,
+    description: 'Creates an account and signs it in.',
+    args: { username: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
+    resolve: async (_root, { username, password }, ctx) => {
+      const { viewer, token } = await ctx.accounts.signUp(username, password);
+      return { user: viewer, token };
+    },
+  }),
+  signIn: t.field({
+    type: AuthPayload,
+    args: { username: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
+    resolve: async (_root, { username, password }, ctx) => {
+      const { viewer, token } = await ctx.accounts.signIn(username, password);
+      return { user: viewer, token };
+    },
+  }),
+  signOut: t.boolean({
+    description: 'Ends the session the request was made with. True when there was one.',
+    resolve: async (_root, _args, ctx) => {
+      const token = ctx.auth?.sessionToken;
+      if (!token) return false;
+      await ctx.accounts.signOut(token);
+      return true;
+    },
+  }),
+}));

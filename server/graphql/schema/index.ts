@@ -1,0 +1,8 @@
+// The GraphQL schema: each file adds its types and root fields to the builder.
+import { builder } from '../builder.js';
+import './user.js';
+import './auth.js';
+import './message.js';
+import './room.js';
+
+export const schema = builder.toSchema({ sortSchema: false });

@@ -1,0 +1,45 @@
+// GraphQL over HTTP (and GraphiQL) with Yoga. Subscriptions over WebSocket are served
+// by graphql-ws (ws.ts) through this same Yoga instance's envelop pipeline.
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { Services } from '../services.js';
+import { schema } from './schema/index.js';
+import { type Context, type SocketExtra, createContext } from './context.js';
+import { maskError } from './errors.js';
+
+export type Yoga = YogaServerInstance<{ extra?: SocketExtra }, Context>;
+
+export function createGraphQL(services: Services): Yoga {
+  const log = services.log.child({ name: 'graphql' });
+  return createYoga<{ extra?: SocketExtra }, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    context: (initial) => createContext(services, initial),
+    maskedErrors: { maskError },
+    logging: {
+      debug: (...args) => log.debug(args.map(String).join(' ')),
+      info: (...args) => log.info(args.map(String).join(' ')),
+      warn: (...args) => log.warn(args.map(String).join(' ')),
+      error: (...args) => log.error({ err: args.find((a) => a instanceof Error) }, args.map(String).join(' ')),
+    },
+    // GraphiQL with its assets inlined (no CDN), running subscriptions over graphql-ws.
+    renderGraphiQL,
+    graphiql: {
+      title: 'Chat API',
+      subscriptionsProtocol: 'WS',
+      defaultQuery: `# Rooms with recent activity
+query Rooms {
+  rooms(first: 10) {
+    edges { node { name lastSeq lastMessage { content sender { username } createdAt } } }
+  }
+}
+
+# Open a second tab and send a message (needs a signed-in token) to see it arrive here
+subscription Live {
+  messageAdded(room: "general") { seq content sender { username } createdAt }
+}
+`,
+    },
+    landingPage: false,
+  });
+}

@@ -1,0 +1,57 @@
+// Fan-out of new messages to every server process, one channel per room.
+// With REDIS_URL: graphql-redis-subscriptions over ioredis (one publisher and one
+// subscriber connection per process, channels reference-counted). Without it: an
+// in-process PubSub behind the same interface, for a single server.
+import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
+import { RedisPubSub } from 'graphql-redis-subscriptions';
+import { Redis } from 'ioredis';
+import type { ChatMessage } from '../chat/message.js';
+import type { Logger } from '../log.js';
+
+export interface ChatPubSub {
+  readonly kind: 'redis' | 'memory';
+  publish(message: ChatMessage): Promise<void>;
+  /** Resolves once the subscription is active: anything published afterwards is received. */
+  subscribe(room: string, onMessage: (message: ChatMessage) => void): Promise<() => void>;
+  close(): Promise<void>;
+}
+
+const channel = (room: string) => `chat:room:${room}`;
+
+// Dates cross Redis as ISO strings; turn them back into Dates on arrival.
+const reviver = (key: string, value: unknown) =>
+  key === 'createdAt' && typeof value === 'string' ? new Date(value) : value;
+
+function wrap(kind: ChatPubSub['kind'], engine: PubSubEngine, close: () => Promise<void>): ChatPubSub {
+  return {
+    kind,
+    publish: (message) => engine.publish(channel(message.room), message),
+    async subscribe(room, onMessage) {
+      const id = await engine.subscribe(channel(room), onMessage, {});
+      return () => engine.unsubscribe(id);
+    },
+    close,
+  };
+}
+
+export function createPubSub(redisUrl: string | undefined, log: Logger): ChatPubSub {
+  if (!redisUrl) return wrap('memory', new PubSub(), async () => {});
+
+  const connect = (role: string) => {
+    const client = new Redis(redisUrl, {
+      // Keep retrying forever (capped at 2 s apart): fan-out resumes on its own after an outage.
+      retryStrategy: (times) => Math.min(times * 100, 2000),
+      maxRetriesPerRequest: 2,
+    });
+    client.on('error', (err) => log.warn({ err: err.message, role }, 'redis connection error'));
+    client.on('ready', () => log.debug({ role }, 'redis ready'));
+    return client;
+  };
+  const publisher = connect('publisher');
+  const subscriber = connect('subscriber');
+  const engine = new RedisPubSub({ publisher, subscriber, reviver });
+  return wrap('redis', engine, async () => {
+    publisher.disconnect();
+    subscriber.disconnect();
+  });
+}

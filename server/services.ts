@@ -1,0 +1,39 @@
+// The composition root: builds every service once for a process, from its config.
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import { createDb, type Db } from './db/client.js';
+import { createPubSub, type ChatPubSub } from './pubsub/index.js';
+import { ChatService } from './chat/service.js';
+import { Sessions } from './auth/sessions.js';
+import { Accounts } from './auth/accounts.js';
+import { Credentials } from './auth/credentials.js';
+
+export interface Services {
+  config: Config;
+  log: Logger;
+  db: Db;
+  pubsub: ChatPubSub;
+  chat: ChatService;
+  accounts: Accounts;
+  credentials: Credentials;
+}
+
+export async function createServices(config: Config, log: Logger): Promise<Services & { close(): Promise<void> }> {
+  const db = await createDb(config.DATABASE_URL);
+  const pubsub = createPubSub(config.REDIS_URL, log.child({ name: 'pubsub' }));
+  const chat = new ChatService(db, pubsub, { maxMessageLength: config.MAX_MESSAGE_LENGTH, log: log.child({ name: 'chat' }) });
+  const sessions = new Sessions(db, config.SESSION_DAYS);
+  return {
+    config,
+    log,
+    db,
+    pubsub,
+    chat,
+    accounts: new Accounts(db, sessions),
+    credentials: new Credentials(sessions),
+    async close() {
+      await pubsub.close();
+      await db.$disconnect();
+    },
+  };
+}
