@@ -3,10 +3,6 @@
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
-import { migrate } from './db/migrate.js';
-import { providerOf } from './db/client.js';
-import { createServices } from './services.js';
-import { createApp } from './app.js';
 
 async function main() {
   let config;
@@ -20,6 +16,13 @@ async function main() {
     throw err;
   }
   const log = createLogger(config.LOG_LEVEL);
+  // Loaded after the config is known good, so a bad setting is reported at once.
+  const [{ migrate }, { providerOf }, { createServices }, { createApp }] = await Promise.all([
+    import('./db/migrate.js'),
+    import('./db/url.js'),
+    import('./services.js'),
+    import('./app.js'),
+  ]);
 
   const { applied } = await migrate(config.DATABASE_URL, (msg) => log.info({ name: 'migrate' }, msg));
   const services = await createServices(config, log);

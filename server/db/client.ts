@@ -3,22 +3,11 @@
 // clients have the same models (they come from prisma/models.prisma), so the rest of the
 // server is typed against the SQLite one.
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { PrismaClient } from './generated/sqlite/client.js';
+import { providerOf, sqlitePath } from './url.js';
 
 export type Db = PrismaClient;
-export type Provider = 'sqlite' | 'postgresql';
-
-export function providerOf(url: string): Provider {
-  if (/^postgres(ql)?:\/\//i.test(url)) return 'postgresql';
-  if (url.startsWith('file:')) return 'sqlite';
-  throw new Error(`DATABASE_URL must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL), got "${url}"`);
-}
-
-/** file:./data/chat.db → absolute path (relative to the working directory, as Prisma does). */
-export function sqlitePath(url: string): string {
-  return resolve(url.slice('file:'.length).replace(/\?.*$/, ''));
-}
 
 export async function createDb(url: string): Promise<Db> {
   if (providerOf(url) === 'postgresql') {

@@ -11,15 +11,17 @@
 //   glue module (`schema_engine_bg.js`) as the import object.
 // - Adapters: the engine wants a migration-aware adapter factory (one that can open a
 //   shadow database), wrapped by `bindMigrationAwareSqlAdapterFactory`.
-// - SQLite shadow db: when replaying a migrations folder the engine sends each whole
-//   migration script through `executeRaw`, which better-sqlite3 refuses for more than one
-//   statement; argument-less raw SQL is routed to `executeScript` instead.
+// - SQLite: the engine sends each whole migration script through `executeRaw` (replaying
+//   a migrations folder on the shadow db, applying migrations on the main one), which
+//   better-sqlite3 refuses for more than one statement; argument-less raw SQL is routed to
+//   `executeScript` instead, on both connections.
 // - PostgreSQL shadow db: adapter-pg's own `connectToShadowDb` drops the shadow database
 //   while its pool is still open (and with a connectionString it even connects to the main
 //   database), so we supply our own: create the database, connect with a rewritten URL,
 //   close the pool, then drop it.
 // - PostgreSQL `"char"` columns (OID 18, read by the engine's schema describer from
-//   pg_catalog) cannot be deserialized by adapter-pg 7.10: they are reported as text.
+//   pg_catalog) cannot be deserialized by adapter-pg 7.10: they are reported as text by
+//   wrapping adapter-pg's private `performIO` (re-check when upgrading adapter-pg).
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
@@ -28,7 +30,7 @@ import { randomUUID } from 'node:crypto';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory, SqlQuery } from '@prisma/driver-adapter-utils';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
-import { providerOf, sqlitePath, type Provider } from './client.js';
+import { providerOf, sqlitePath, type Provider } from './url.js';
 
 export type { SchemaEngine, MigrationList } from '@prisma/schema-engine-wasm';
 

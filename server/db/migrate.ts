@@ -15,7 +15,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
-import { providerOf, sqlitePath, type Provider } from './client.js';
+import { providerOf, sqlitePath, type Provider } from './url.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const migrationsDir = (provider: Provider) => join(repoRoot, 'prisma', provider, 'migrations');
@@ -61,18 +61,20 @@ export function migrationList(provider: Provider, migrations = localMigrations(p
   };
 }
 
-/** Names of migrations finished (and not rolled back) in the database's _prisma_migrations. */
-async function appliedNames(url: string): Promise<Set<string>> {
-  const query = 'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
+/** Migrations finished (and not rolled back) in the database's _prisma_migrations: name → checksum. */
+async function appliedMigrations(url: string): Promise<Map<string, string>> {
+  const query =
+    'SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
+  type Row = { migration_name: string; checksum: string };
+  const toMap = (rows: Row[]) => new Map(rows.map((r) => [r.migration_name, r.checksum]));
   if (providerOf(url) === 'sqlite') {
     const file = sqlitePath(url);
-    if (!existsSync(file)) return new Set();
+    if (!existsSync(file)) return new Map();
     const { default: Database } = await import('better-sqlite3');
     const db = new Database(file, { readonly: true, fileMustExist: true });
     try {
       const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
-      if (!exists) return new Set();
-      return new Set((db.prepare(query).all() as { migration_name: string }[]).map((r) => r.migration_name));
+      return exists ? toMap(db.prepare(query).all() as Row[]) : new Map();
     } finally {
       db.close();
     }
@@ -84,9 +86,8 @@ async function appliedNames(url: string): Promise<Set<string>> {
   try {
     const table = `"${schema.replace(/"/g, '""')}"._prisma_migrations`;
     const { rows } = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [table]);
-    if (!rows[0]?.t) return new Set();
-    const res = await client.query<{ migration_name: string }>(query.replace('_prisma_migrations', table));
-    return new Set(res.rows.map((r) => r.migration_name));
+    if (!rows[0]?.t) return new Map();
+    return toMap((await client.query<Row>(query.replace('_prisma_migrations', table))).rows);
   } finally {
     await client.end();
   }
@@ -102,7 +103,12 @@ export async function migrate(url: string, log: (msg: string) => void = () => {}
   if (migrations.length === 0) throw new Error(`No migrations in ${migrationsDir(provider)}`);
 
   // Fast path: everything in the folder is recorded as finished.
-  const applied = await appliedNames(url);
+  const applied = await appliedMigrations(url);
+  for (const m of migrations) {
+    const checksum = applied.get(m.name);
+    // Like `prisma migrate deploy`: an edited, already applied migration is only a warning.
+    if (checksum && checksum !== m.checksum) log(`warning: ${m.name}/migration.sql was modified after it was applied`);
+  }
   if (migrations.every((m) => applied.has(m.name))) return { applied: [] };
 
   const { openEngine, withPanic } = await import('./engine.js');

@@ -1,0 +1,61 @@
+// What the bench sends and what it checks on arrival, shared by the sender (main
+// thread) and the subscriber workers.
+//
+// Clock: process.hrtime (CLOCK_MONOTONIC), which is one clock for every thread and
+// every process on the machine, so a timestamp taken in the sender and one taken in a
+// subscriber worker can be subtracted directly.
+
+export type Target = 'graphql' | 'bare';
+
+/** Milliseconds on the machine-wide monotonic clock, with sub-ms precision. */
+export const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+
+export const SUBSCRIPTION = `subscription Bench($room: String!) {
+  messageAdded(room: $room) { id seq content sender { username } createdAt }
+}`;
+
+export const SEND_MUTATION = `mutation BenchSend($room: String!, $content: String!, $clientId: String) {
+  sendMessage(room: $room, content: $content, clientId: $clientId) { id seq }
+}`;
+
+export const GRAPHQL_WS_PROTOCOL = 'graphql-transport-ws';
+
+// Content of a measured message: "b:<runId>:<index>:<sendTimeMs>:<padding>".
+// Content of a warm-up message:   "w:<runId>:<k>".
+export function benchContent(runId: string, index: number, sentAt: number, size: number): string {
+  const head = `b:${runId}:${index}:${sentAt.toFixed(3)}:`;
+  return head.length >= size ? head : head + 'x'.repeat(size - head.length);
+}
+
+export function warmupContent(runId: string, k: number): string {
+  return `w:${runId}:${k}`;
+}
+
+/** A delivery as the subscriber sees it (graphql-ws "next" payload of messageAdded). */
+export interface Delivered {
+  seq: number;
+  content: string;
+}
+
+/**
+ * The frame the bare baseline sends: byte-for-byte the same shape as the graphql-ws
+ * `next` frame the GraphQL server sends for messageAdded, so subscribers do the same
+ * parsing work against both servers.
+ */
+export function bareFrame(seq: number, content: string, username: string): string {
+  return JSON.stringify({
+    id: '1',
+    type: 'next',
+    payload: {
+      data: {
+        messageAdded: {
+          id: `bare${seq.toString(36).padStart(21, '0')}`,
+          seq,
+          content,
+          sender: { username },
+          createdAt: new Date().toISOString(),
+        },
+      },
+    },
+  });
+}

@@ -1,0 +1,192 @@
+// A worker thread holding a share of the subscribers. Each subscriber is a raw `ws`
+// socket speaking graphql-transport-ws by hand (connection_init → ack → subscribe →
+// next…), which is a few lines and cheaper per frame than graphql-ws's client; against
+// the bare baseline the same sockets simply read the frames it broadcasts (which have
+// the same shape as the GraphQL ones).
+//
+// Per delivery: JSON.parse the frame, read seq and content, mark the message index in
+// the connection's bitmap (duplicates), compare seq with the previous one (order), and
+// store receive time − send time (latency). Progress goes to the main thread through a
+// SharedArrayBuffer; the latencies are handed over once, at the end.
+import { parentPort, workerData } from 'node:worker_threads';
+import WebSocket from 'ws';
+import { GRAPHQL_WS_PROTOCOL, SUBSCRIPTION, nowMs, type Target } from './protocol.js';
+
+export interface WorkerInit {
+  target: Target;
+  url: string;
+  room: string;
+  runId: string;
+  connections: number;
+  messages: number;
+  /** Int32: [0] unique deliveries, [1] warm connections, [2] open connections, [3] failed/closed connections. */
+  progress: SharedArrayBuffer;
+  /** How many sockets this worker opens at once. */
+  connectConcurrency: number;
+}
+
+export interface WorkerReport {
+  received: number;
+  duplicates: number;
+  outOfOrder: number;
+  foreign: number;
+  errors: string[];
+  firstRecv: number;
+  lastRecv: number;
+  latencies: Float64Array;
+  latencyCount: number;
+}
+
+export const P_RECEIVED = 0;
+export const P_WARM = 1;
+export const P_OPEN = 2;
+export const P_FAILED = 3;
+
+interface Conn {
+  ws: WebSocket;
+  seen: Uint8Array;
+  lastSeq: number;
+  warm: boolean;
+}
+
+const init = workerData as WorkerInit;
+const progress = new Int32Array(init.progress);
+const M = init.messages;
+const prefix = `b:${init.runId}:`;
+const warmPrefix = `w:${init.runId}:`;
+
+const latencies = new Float64Array(init.connections * M);
+let latencyCount = 0;
+let received = 0;
+let duplicates = 0;
+let outOfOrder = 0;
+let foreign = 0;
+let firstRecv = 0;
+let lastRecv = 0;
+const errors: string[] = [];
+let finishing = false;
+const conns: Conn[] = [];
+
+function noteError(msg: string) {
+  if (errors.length < 20) errors.push(msg);
+}
+
+function onFrame(conn: Conn, raw: WebSocket.RawData) {
+  const now = nowMs();
+  const text = raw.toString();
+  let frame: { type?: string; id?: string; payload?: any };
+  try {
+    frame = JSON.parse(text);
+  } catch {
+    noteError(`unparsable frame: ${text.slice(0, 120)}`);
+    return;
+  }
+  if (frame.type === 'next') {
+    const m = frame.payload?.data?.messageAdded;
+    if (!m) {
+      noteError(`next without data: ${text.slice(0, 200)}`);
+      return;
+    }
+    const content: string = m.content;
+    const seq: number = m.seq;
+    if (content.startsWith(prefix)) {
+      const rest = content.slice(prefix.length);
+      const c1 = rest.indexOf(':');
+      const c2 = rest.indexOf(':', c1 + 1);
+      const index = Number(rest.slice(0, c1));
+      const sentAt = Number(rest.slice(c1 + 1, c2));
+      if (!(index >= 0 && index < M)) {
+        foreign++;
+        return;
+      }
+      if (conn.seen[index]) {
+        duplicates++;
+      } else {
+        conn.seen[index] = 1;
+        received++;
+        Atomics.add(progress, P_RECEIVED, 1);
+        latencies[latencyCount++] = now - sentAt;
+        if (firstRecv === 0) firstRecv = now;
+        lastRecv = now;
+        if (seq <= conn.lastSeq) outOfOrder++;
+      }
+      if (seq > conn.lastSeq) conn.lastSeq = seq;
+    } else if (content.startsWith(warmPrefix)) {
+      if (seq > conn.lastSeq) conn.lastSeq = seq;
+      if (!conn.warm) {
+        conn.warm = true;
+        Atomics.add(progress, P_WARM, 1);
+      }
+    } else {
+      foreign++;
+    }
+  } else if (frame.type === 'ping') {
+    conn.ws.send('{"type":"pong"}');
+  } else if (frame.type === 'connection_ack') {
+    conn.ws.send(
+      JSON.stringify({ id: '1', type: 'subscribe', payload: { query: SUBSCRIPTION, variables: { room: init.room } } }),
+    );
+  } else if (frame.type === 'error' || frame.type === 'complete') {
+    noteError(`subscription ${frame.type}: ${text.slice(0, 300)}`);
+  }
+}
+
+function open(): Promise<void> {
+  return new Promise((resolve) => {
+    const ws =
+      init.target === 'graphql'
+        ? new WebSocket(init.url, GRAPHQL_WS_PROTOCOL, { perMessageDeflate: false })
+        : new WebSocket(init.url, { perMessageDeflate: false });
+    const conn: Conn = { ws, seen: new Uint8Array(M), lastSeq: 0, warm: false };
+    conns.push(conn);
+    let opened = false;
+    ws.on('open', () => {
+      opened = true;
+      Atomics.add(progress, P_OPEN, 1);
+      if (init.target === 'graphql') ws.send('{"type":"connection_init","payload":{}}');
+      resolve();
+    });
+    ws.on('message', (data) => onFrame(conn, data));
+    ws.on('error', (err) => noteError(`socket error: ${err.message}`));
+    ws.on('close', (code, reason) => {
+      if (opened) Atomics.sub(progress, P_OPEN, 1);
+      if (!finishing) {
+        Atomics.add(progress, P_FAILED, 1);
+        noteError(`socket closed early: ${code} ${reason.toString()}`);
+      }
+      resolve();
+    });
+  });
+}
+
+async function connectAll() {
+  let next = 0;
+  const lane = async () => {
+    while (next < init.connections) {
+      next++;
+      await open();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(init.connectConcurrency, init.connections) }, lane));
+}
+
+parentPort!.on('message', (msg: { type: string }) => {
+  if (msg.type === 'finish') {
+    finishing = true;
+    const report: WorkerReport = {
+      received,
+      duplicates,
+      outOfOrder,
+      foreign,
+      errors,
+      firstRecv,
+      lastRecv,
+      latencies,
+      latencyCount,
+    };
+    parentPort!.postMessage({ type: 'report', report }, [latencies.buffer]);
+    for (const c of conns) c.ws.terminate();
+  }
+});
+
+void connectAll().then(() => parentPort!.postMessage({ type: 'connected' }));
