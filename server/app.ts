@@ -1,9 +1,11 @@
 // One HTTP server for everything: GraphQL over HTTP and GraphiQL (Yoga) and GraphQL
-// over WebSocket (graphql-ws) on /graphql.
+// over WebSocket (graphql-ws) on /graphql, and the legacy REST endpoint.
 import { createServer, type Server } from 'node:http';
 import type { Services } from './services.js';
 import { createGraphQL } from './graphql/yoga.js';
 import { attachGraphQLWebSocket } from './graphql/ws.js';
+import { useRoutes } from './http/routes.js';
+import { SEND_MESSAGE_PATH, sendMessageRoute } from './rest/send-message.js';
 
 export interface App {
   server: Server;
@@ -12,7 +14,10 @@ export interface App {
 }
 
 export function createApp(services: Services): App {
-  const yoga = createGraphQL(services);
+  const routes = useRoutes([
+    { match: SEND_MESSAGE_PATH, handle: (request, [, room]) => sendMessageRoute(services, request, room) },
+  ]);
+  const yoga = createGraphQL(services, [routes]);
   const server = createServer(yoga);
   const ws = attachGraphQLWebSocket(server, yoga, services);
   return {

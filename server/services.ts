@@ -7,6 +7,8 @@ import { ChatService } from './chat/service.js';
 import { Sessions } from './auth/sessions.js';
 import { Accounts } from './auth/accounts.js';
 import { Credentials } from './auth/credentials.js';
+import { ApiTokens } from './auth/api-tokens.js';
+import { Origins } from './http/origins.js';
 
 export interface Services {
   config: Config;
@@ -16,6 +18,8 @@ export interface Services {
   chat: ChatService;
   accounts: Accounts;
   credentials: Credentials;
+  apiTokens: ApiTokens;
+  origins: Origins;
 }
 
 export async function createServices(config: Config, log: Logger): Promise<Services & { close(): Promise<void> }> {
@@ -23,14 +27,18 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
   const pubsub = createPubSub(config.REDIS_URL, log.child({ name: 'pubsub' }));
   const chat = new ChatService(db, pubsub, { maxMessageLength: config.MAX_MESSAGE_LENGTH, log: log.child({ name: 'chat' }) });
   const sessions = new Sessions(db, config.SESSION_DAYS);
+  const accounts = new Accounts(db, sessions);
+  const apiTokens = new ApiTokens(db);
   return {
     config,
     log,
     db,
     pubsub,
     chat,
-    accounts: new Accounts(db, sessions),
-    credentials: new Credentials(sessions),
+    accounts,
+    apiTokens,
+    credentials: new Credentials(sessions, apiTokens, accounts),
+    origins: new Origins(config.ALLOWED_ORIGINS, config.TRUST_PROXY),
     async close() {
       await pubsub.close();
       await db.$disconnect();

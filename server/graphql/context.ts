@@ -1,14 +1,26 @@
 // What every resolver gets: the services, and who is asking. HTTP requests are
-// authenticated here from their Authorization header; WebSocket connections once, when
-// they connect (ws.ts), and every operation on the socket reuses that.
+// authenticated here from their Authorization header or session cookie; WebSocket
+// connections once, when they connect (ws.ts), and every operation on the socket
+// reuses that.
 import { GraphQLError } from 'graphql';
 import type { Services } from '../services.js';
 import type { Authenticated } from '../auth/credentials.js';
 import { AppError } from '../errors.js';
 import type { Viewer } from '../auth/sessions.js';
+import { clearedSessionCookie, isHttps, sessionCookie } from '../auth/cookies.js';
+
+/** Facts about the HTTP request and a way to set cookies on its response (absent on WebSocket). */
+export interface HttpExchange {
+  request: Request;
+  secure: boolean;
+  setCookie(cookie: string): void;
+  setSessionCookie(token: string, expiresAt: Date): void;
+  clearSessionCookie(): void;
+}
 
 export interface Context extends Services {
   auth: Authenticated | null;
+  http?: HttpExchange;
 }
 
 /** Set on the graphql-ws connection by ws.ts when the socket connects. */
@@ -16,16 +28,36 @@ export type SocketExtra = {
   auth?: Authenticated | null;
 };
 
+/** Set-Cookie values a request's resolvers asked for; the set-cookie plugin adds them to the response. */
+export const responseCookies = new WeakMap<Request, string[]>();
+
 export async function createContext(
   services: Services,
   initial: { request?: Request; extra?: SocketExtra },
 ): Promise<Context> {
   if (initial.extra) return { ...services, auth: initial.extra.auth ?? null };
+
+  const request = initial.request!;
+  const secure = isHttps(request.url, request.headers, services.config.TRUST_PROXY);
+  const cookies: string[] = [];
+  responseCookies.set(request, cookies);
+  const http: HttpExchange = {
+    request,
+    secure,
+    setCookie: (cookie) => cookies.push(cookie),
+    setSessionCookie: (token, expiresAt) => cookies.push(sessionCookie(token, expiresAt, secure)),
+    clearSessionCookie: () => cookies.push(clearedSessionCookie(secure)),
+  };
   try {
-    const auth = await services.credentials.fromAuthorization(initial.request?.headers.get('authorization'));
-    return { ...services, auth };
+    const auth = await services.credentials.authenticate({
+      authorization: request.headers.get('authorization'),
+      cookie: request.headers.get('cookie'),
+    });
+    return { ...services, auth, http };
   } catch (err) {
     if (err instanceof AppError) {
+      // A stale cookie must not lock the browser out of signing in again: drop it.
+      if (!request.headers.get('authorization')) http.clearSessionCookie();
       throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: 401 } } });
     }
     throw err;
@@ -35,4 +67,13 @@ export async function createContext(
 export function requireViewer(ctx: Context): Viewer {
   if (!ctx.auth) throw new AppError('UNAUTHENTICATED', 'Sign in to do this.');
   return ctx.auth.viewer;
+}
+
+/** Token management needs a real sign-in: an API token cannot mint or revoke tokens. */
+export function requireSession(ctx: Context): Viewer {
+  const viewer = requireViewer(ctx);
+  if (ctx.auth!.via === 'apiToken' || ctx.auth!.via === 'basic') {
+    throw new AppError('FORBIDDEN', 'Managing API tokens needs a signed-in session, not an API token.');
+  }
+  return viewer;
 }

@@ -14,10 +14,11 @@ const AuthPayload = builder.objectRef<{ user: Viewer; token: string }>('AuthPayl
 builder.mutationFields((t) => ({
   signUp: t.field({
     type: AuthPayload,
-    description: 'Creates an account and signs it in.',
+    description: 'Creates an account and signs it in (over HTTP this also sets the session cookie).',
     args: { username: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
     resolve: async (_root, { username, password }, ctx) => {
-      const { viewer, token } = await ctx.accounts.signUp(username, password);
+      const { viewer, token, expiresAt } = await ctx.accounts.signUp(username, password);
+      ctx.http?.setSessionCookie(token, expiresAt);
       return { user: viewer, token };
     },
   }),
@@ -25,7 +26,8 @@ builder.mutationFields((t) => ({
     type: AuthPayload,
     args: { username: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
     resolve: async (_root, { username, password }, ctx) => {
-      const { viewer, token } = await ctx.accounts.signIn(username, password);
+      const { viewer, token, expiresAt } = await ctx.accounts.signIn(username, password);
+      ctx.http?.setSessionCookie(token, expiresAt);
       return { user: viewer, token };
     },
   }),
@@ -33,6 +35,7 @@ builder.mutationFields((t) => ({
     description: 'Ends the session the request was made with. True when there was one.',
     resolve: async (_root, _args, ctx) => {
       const token = ctx.auth?.sessionToken;
+      if (ctx.auth?.via === 'cookie') ctx.http?.clearSessionCookie();
       if (!token) return false;
       await ctx.accounts.signOut(token);
       return true;

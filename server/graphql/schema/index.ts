@@ -4,5 +4,6 @@ import './user.js';
 import './auth.js';
 import './message.js';
 import './room.js';
+import './api-token.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -1,0 +1,48 @@
+// API tokens for integrations: shown once at creation, stored as SHA-256, revocable.
+// They carry a recognisable prefix so a leaked one is easy to grep for and to tell
+// apart from a session token.
+import { badInput } from '../errors.js';
+import type { Db } from '../db/client.js';
+import type { Viewer } from './sessions.js';
+import { viewerSelect } from './sessions.js';
+import { generateToken, hashToken } from './tokens.js';
+
+export const API_TOKEN_PREFIX = 'chat_pat_';
+const TOUCH_INTERVAL_MS = 60_000; // lastUsedAt is refreshed at most once a minute
+
+export const isApiToken = (token: string) => token.startsWith(API_TOKEN_PREFIX);
+
+export class ApiTokens {
+  constructor(private readonly db: Db) {}
+
+  async create(userId: string, rawName: string) {
+    const name = rawName.trim();
+    if (name.length < 1 || name.length > 100) throw badInput('Token names are 1–100 characters.', { field: 'name' });
+    const token = API_TOKEN_PREFIX + generateToken();
+    const apiToken = await this.db.apiToken.create({ data: { userId, name, tokenHash: hashToken(token) } });
+    return { token, apiToken };
+  }
+
+  /** The viewer of a valid, unrevoked token, or null. */
+  async validate(token: string): Promise<{ viewer: Viewer; apiTokenId: string } | null> {
+    const row = await this.db.apiToken.findUnique({
+      where: { tokenHash: hashToken(token) },
+      include: { user: { select: viewerSelect } },
+    });
+    if (!row || row.revokedAt) return null;
+    const now = new Date();
+    if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
+      await this.db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+    }
+    return { viewer: row.user, apiTokenId: row.id };
+  }
+
+  /** True when the viewer had such an active token. */
+  async revoke(userId: string, id: string): Promise<boolean> {
+    const { count } = await this.db.apiToken.updateMany({
+      where: { id, userId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    return count > 0;
+  }
+}
