@@ -1,11 +1,15 @@
-// One HTTP server for everything: GraphQL over HTTP and GraphiQL (Yoga) and GraphQL
-// over WebSocket (graphql-ws) on /graphql, and the legacy REST endpoint.
+// One HTTP server for everything, routed by path:
+//   /graphql                       GraphQL over HTTP and GraphiQL (Yoga), and over
+//                                  WebSocket (graphql-ws) on the same path
+//   /chat/api/send_message/<room>/ the legacy REST endpoint
+//   /, /chat/…, /accounts/…        the web client
 import { createServer, type Server } from 'node:http';
+import { createServerAdapter } from '@whatwg-node/server';
 import type { Services } from './services.js';
 import { createGraphQL } from './graphql/yoga.js';
 import { attachGraphQLWebSocket } from './graphql/ws.js';
-import { useRoutes } from './http/routes.js';
 import { SEND_MESSAGE_PATH, sendMessageRoute } from './rest/send-message.js';
+import { webPages } from './http/web.js';
 
 export interface App {
   server: Server;
@@ -14,11 +18,19 @@ export interface App {
 }
 
 export function createApp(services: Services): App {
-  const routes = useRoutes([
-    { match: SEND_MESSAGE_PATH, handle: (request, [, room]) => sendMessageRoute(services, request, room) },
-  ]);
-  const yoga = createGraphQL(services, [routes]);
-  const server = createServer(yoga);
+  const yoga = createGraphQL(services);
+  const rest = createServerAdapter((request: Request) => {
+    const room = SEND_MESSAGE_PATH.exec(new URL(request.url).pathname)![1];
+    return sendMessageRoute(services, request, room);
+  });
+  const web = webPages();
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === yoga.graphqlEndpoint) return yoga(req, res);
+    if (SEND_MESSAGE_PATH.test(path)) return rest(req, res);
+    web.handle(req, res, () => yoga(req, res)); // Yoga answers 404 for the rest
+  });
   const ws = attachGraphQLWebSocket(server, yoga, services);
   return {
     server,

@@ -12,6 +12,7 @@ import type { Logger } from '../log.js';
 import { type ChatMessage, messageInclude, toChatMessage } from './message.js';
 import { clientId as checkClientId, messageContent, roomName } from './rules.js';
 import { liveMessages } from './live.js';
+import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
 import { type Page, type PageArgs, pageOfMessages } from './history.js';
 
 export interface Sender {
@@ -176,6 +177,15 @@ export class ChatService {
   /** A page of a room's history (Relay-style: newest page unless first/after say otherwise). */
   async history(room: RoomInfo, args: PageArgs): Promise<Page> {
     return pageOfMessages(this.db, room, args);
+  }
+
+  /** New messages of every room, live only (for lists of rooms). */
+  activity(): AsyncIterableIterator<ChatMessage> {
+    return new Repeater<ChatMessage>(async (push, stop) => {
+      const unsubscribe = await this.pubsub.subscribeAll((message) => void push(message));
+      await stop;
+      unsubscribe();
+    }, new SlidingBuffer(1000));
   }
 
   /**

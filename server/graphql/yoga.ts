@@ -1,6 +1,6 @@
 // GraphQL over HTTP (and GraphiQL) with Yoga. Subscriptions over WebSocket are served
 // by graphql-ws (ws.ts) through this same Yoga instance's envelop pipeline.
-import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Services } from '../services.js';
 import { schema } from './schema/index.js';
@@ -10,12 +10,12 @@ import { useCookieOriginCheck, useSetCookies } from './plugins.js';
 
 export type Yoga = YogaServerInstance<{ extra?: SocketExtra }, Context>;
 
-export function createGraphQL(services: Services, plugins: Plugin[] = []): Yoga {
+export function createGraphQL(services: Services): Yoga {
   const log = services.log.child({ name: 'graphql' });
   const corsOrigins = services.origins.corsOrigins;
   return createYoga<{ extra?: SocketExtra }, Context>({
     schema,
-    plugins: [...plugins, useSetCookies(), useCookieOriginCheck()],
+    plugins: [useSetCookies(), useCookieOriginCheck()],
     // Same-origin pages need no CORS; other origins only when ALLOWED_ORIGINS names them.
     cors: corsOrigins.length ? { origin: corsOrigins, credentials: true } : false,
     graphqlEndpoint: '/graphql',

@@ -13,23 +13,33 @@ export interface ChatPubSub {
   publish(message: ChatMessage): Promise<void>;
   /** Resolves once the subscription is active: anything published afterwards is received. */
   subscribe(room: string, onMessage: (message: ChatMessage) => void): Promise<() => void>;
+  /** Every room's messages (for room lists). */
+  subscribeAll(onMessage: (message: ChatMessage) => void): Promise<() => void>;
   close(): Promise<void>;
 }
 
 const channel = (room: string) => `chat:room:${room}`;
+// Room names cannot hold glob characters (see chat/rules.ts), so this matches rooms only.
+const ALL_ROOMS = 'chat:room:*';
 
 // Dates cross Redis as ISO strings; turn them back into Dates on arrival.
 const reviver = (key: string, value: unknown) =>
   key === 'createdAt' && typeof value === 'string' ? new Date(value) : value;
 
 function wrap(kind: ChatPubSub['kind'], engine: PubSubEngine, close: () => Promise<void>): ChatPubSub {
+  const subscribe = async (trigger: string, onMessage: (m: ChatMessage) => void, options: object) => {
+    const id = await engine.subscribe(trigger, onMessage, options);
+    return () => engine.unsubscribe(id);
+  };
   return {
     kind,
-    publish: (message) => engine.publish(channel(message.room), message),
-    async subscribe(room, onMessage) {
-      const id = await engine.subscribe(channel(room), onMessage, {});
-      return () => engine.unsubscribe(id);
+    publish: async (message) => {
+      await engine.publish(channel(message.room), message);
+      // Redis matches the pattern subscription itself; in memory there are no patterns.
+      if (kind === 'memory') await engine.publish(ALL_ROOMS, message);
     },
+    subscribe: (room, onMessage) => subscribe(channel(room), onMessage, {}),
+    subscribeAll: (onMessage) => subscribe(ALL_ROOMS, onMessage, { pattern: true }),
     close,
   };
 }

@@ -42,3 +42,12 @@ builder.subscriptionField('messageAdded', (t) =>
     resolve: (message) => message,
   }),
 );
+
+builder.subscriptionField('roomActivity', (t) =>
+  t.field({
+    type: MessageRef,
+    description: 'Every new message in any room, live only: for keeping a list of rooms up to date.',
+    subscribe: (_root, _args, ctx) => ctx.chat.activity(),
+    resolve: (message) => message,
+  }),
+);

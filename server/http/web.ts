@@ -1,0 +1,56 @@
+// The web client's pages: the production build of web/ (dist/web), served by sirv.
+//   /                   → redirect to /chat/
+//   /chat/, /chat/<room>/, /accounts/…   → the single-page app (index.html)
+//   /chat/<room>        → redirect to /chat/<room>/ (the old app's URLs end in a slash)
+//   /assets/…           → hashed build files, cached for a year
+import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import sirv from 'sirv';
+import { root } from '../paths.js';
+
+export const WEB_DIST = join(root, 'dist', 'web');
+
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+const PAGE = /^\/(chat(\/[^/]+)?|accounts\/[a-z-]+)\/$/;
+const ROOM_WITHOUT_SLASH = /^\/chat\/[^/]+$/;
+
+export function webPages(): { handle(req: IncomingMessage, res: ServerResponse, next: () => void): void } {
+  const built = existsSync(join(WEB_DIST, 'index.html'));
+  const assets = built
+    ? sirv(WEB_DIST, {
+        etag: true,
+        gzip: true,
+        brotli: true,
+        setHeaders: (res, pathname) => {
+          if (pathname.startsWith('/assets/')) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+          else res.setHeader('cache-control', 'no-cache');
+        },
+      })
+    : undefined;
+
+  return {
+    handle(req, res, next) {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const path = url.pathname;
+      if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+      if (path === '/') return redirect(res, '/chat/');
+      if (ROOM_WITHOUT_SLASH.test(path) && !path.startsWith('/chat/api')) return redirect(res, `${path}/${url.search}`);
+      const page = PAGE.test(path) && !path.startsWith('/chat/api/');
+      if (!page && !path.startsWith('/assets/') && path !== '/favicon.svg') return next();
+      if (!assets) {
+        res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('The web client is not built. Run `npm run build` (npm install does it) and restart.\n');
+        return;
+      }
+      if (page) req.url = '/index.html';
+      assets(req, res, next);
+    },
+  };
+}
+
+function redirect(res: ServerResponse, location: string) {
+  res.writeHead(302, { location });
+  res.end();
+}
