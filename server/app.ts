@@ -2,33 +2,71 @@
 //   /graphql                       GraphQL over HTTP and GraphiQL (Yoga), and over
 //                                  WebSocket (graphql-ws) on the same path
 //   /chat/api/send_message/<room>/ the legacy REST endpoint
+//   /healthz /readyz /metrics      for operators
 //   /, /chat/…, /accounts/…        the web client
-import { createServer, type Server } from 'node:http';
+// Every HTTP request is logged (pino-http) with a request id, taken from X-Request-Id
+// or made up, and sent back in X-Request-Id.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServerAdapter } from '@whatwg-node/server';
+import { pinoHttp } from 'pino-http';
 import type { Services } from './services.js';
 import { createGraphQL } from './graphql/yoga.js';
 import { attachGraphQLWebSocket } from './graphql/ws.js';
 import { SEND_MESSAGE_PATH, sendMessageRoute } from './rest/send-message.js';
 import { webPages } from './http/web.js';
+import { OPS_PATHS, handleOps } from './http/ops.js';
+import { clientIp } from './http/client-ip.js';
+
+/** graphql-ws clients reconnect after this close code; "Service Restart" says why. */
+export const RESTART_CLOSE_CODE = 1012;
 
 export interface App {
   server: Server;
-  /** Stops accepting, closes sockets, waits for HTTP requests in flight. */
+  /** Stops accepting, tells WebSocket clients to reconnect, waits for HTTP requests in flight. */
   close(): Promise<void>;
 }
 
 export function createApp(services: Services): App {
+  const { config } = services;
   const yoga = createGraphQL(services);
-  const rest = createServerAdapter((request: Request) => {
+  const rest = createServerAdapter<{ req: IncomingMessage }>((request, { req }) => {
     const room = SEND_MESSAGE_PATH.exec(new URL(request.url).pathname)![1];
-    return sendMessageRoute(services, request, room);
+    const ip = clientIp(req.headers['x-forwarded-for'], req.socket.remoteAddress, config.TRUST_PROXY);
+    return sendMessageRoute(services, request, room, ip);
   });
   const web = webPages();
+  const logHttp = pinoHttp({
+    logger: services.log.child({ name: 'http' }),
+    genReqId: (req, res) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+      res.setHeader('x-request-id', id);
+      return id;
+    },
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    quietReqLogger: true,
+    // Only what is needed to follow a request: never credentials (Authorization, Cookie).
+    serializers: {
+      req: (req) => ({ method: req.method, url: req.url, remoteAddress: req.remoteAddress }),
+      res: (res) => ({ statusCode: res.statusCode }),
+    },
+  });
 
   const server = createServer((req, res) => {
+    logHttp(req, res);
     const path = (req.url ?? '/').split('?')[0];
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (length > config.MAX_BODY_BYTES) {
+      res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+      res.end(JSON.stringify({ error: `The request body is larger than ${config.MAX_BODY_BYTES} bytes.` }));
+      req.resume();
+      return;
+    }
     if (path === yoga.graphqlEndpoint) return yoga(req, res);
     if (SEND_MESSAGE_PATH.test(path)) return rest(req, res);
+    if (OPS_PATHS.has(path)) return void handleOps(services, req, res, path);
     web.handle(req, res, () => yoga(req, res)); // Yoga answers 404 for the rest
   });
   const ws = attachGraphQLWebSocket(server, yoga, services);
@@ -36,6 +74,7 @@ export function createApp(services: Services): App {
     server,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of ws.wss.clients) socket.close(RESTART_CLOSE_CODE, 'Server restarting');
       await ws.close();
       server.closeIdleConnections();
       await closed;

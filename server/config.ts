@@ -26,6 +26,16 @@ const schema = z.object({
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
   SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+
+  // Limits (0 disables a rate limit).
+  RATE_MESSAGES_PER_MINUTE: z.coerce.number().int().min(0).default(60),
+  RATE_SIGNINS_PER_USERNAME: z.coerce.number().int().min(0).default(10),
+  RATE_SIGNINS_PER_IP: z.coerce.number().int().min(0).default(100),
+  RATE_SIGNUPS_PER_IP: z.coerce.number().int().min(0).default(20),
+  MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(200),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).default(50),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -50,9 +50,9 @@ async function main() {
     stopping = true;
     log.info({ signal }, 'shutting down');
     const force = setTimeout(() => {
-      log.error('shutdown took longer than 10 s, exiting');
+      log.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown took too long, exiting');
       process.exit(1);
-    }, 10_000);
+    }, config.SHUTDOWN_TIMEOUT_MS);
     force.unref();
     await app.close();
     await services.close();

@@ -9,6 +9,8 @@ import { Accounts } from './auth/accounts.js';
 import { Credentials } from './auth/credentials.js';
 import { ApiTokens } from './auth/api-tokens.js';
 import { Origins } from './http/origins.js';
+import { RateLimits } from './limits/rate-limits.js';
+import { createMetrics, type Metrics } from './metrics.js';
 
 export interface Services {
   config: Config;
@@ -20,14 +22,21 @@ export interface Services {
   credentials: Credentials;
   apiTokens: ApiTokens;
   origins: Origins;
+  limits: RateLimits;
+  metrics: Metrics;
 }
 
 export async function createServices(config: Config, log: Logger): Promise<Services & { close(): Promise<void> }> {
   const db = await createDb(config.DATABASE_URL);
   const pubsub = createPubSub(config.REDIS_URL, log.child({ name: 'pubsub' }));
-  const chat = new ChatService(db, pubsub, { maxMessageLength: config.MAX_MESSAGE_LENGTH, log: log.child({ name: 'chat' }) });
+  const limits = new RateLimits(config, pubsub.redis);
+  const metrics = createMetrics();
+  const chat = new ChatService(db, pubsub, limits, metrics, {
+    maxMessageLength: config.MAX_MESSAGE_LENGTH,
+    log: log.child({ name: 'chat' }),
+  });
   const sessions = new Sessions(db, config.SESSION_DAYS);
-  const accounts = new Accounts(db, sessions);
+  const accounts = new Accounts(db, sessions, limits);
   const apiTokens = new ApiTokens(db);
   return {
     config,
@@ -39,6 +48,8 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     apiTokens,
     credentials: new Credentials(sessions, apiTokens, accounts),
     origins: new Origins(config.ALLOWED_ORIGINS, config.TRUST_PROXY),
+    limits,
+    metrics,
     async close() {
       await pubsub.close();
       await db.$disconnect();

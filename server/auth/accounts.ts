@@ -4,6 +4,7 @@ import { AppError, badInput } from '../errors.js';
 import type { Db } from '../db/client.js';
 import { burnVerify, checkPassword, hashPassword, verifyPassword } from './password.js';
 import { type Sessions, type Viewer, viewerSelect } from './sessions.js';
+import type { RateLimits } from '../limits/rate-limits.js';
 
 export const USERNAME_RULE = 'Usernames are 1–32 characters long and use only letters, digits, "_", "-" and "."';
 const usernamePattern = /^[\p{L}\p{M}\p{Nd}_.-]{1,32}$/u;
@@ -28,11 +29,13 @@ export class Accounts {
   constructor(
     private readonly db: Db,
     readonly sessions: Sessions,
+    private readonly limits: RateLimits,
   ) {}
 
-  async signUp(rawUsername: string, password: string): Promise<SignedIn> {
+  async signUp(rawUsername: string, password: string, ip?: string): Promise<SignedIn> {
     const { username, usernameKey } = checkUsername(rawUsername);
     checkPassword(password);
+    await this.limits.signUp(ip);
     const taken = await this.db.user.findUnique({ where: { usernameKey }, select: { id: true } });
     if (taken) throw badInput(`The username "${username}" is taken.`, { field: 'username' });
     let viewer: Viewer;
@@ -49,7 +52,8 @@ export class Accounts {
   }
 
   /** Checks a username and password; throws the same error for every kind of mismatch. */
-  async verify(rawUsername: string, password: string): Promise<Viewer> {
+  async verify(rawUsername: string, password: string, ip?: string): Promise<Viewer> {
+    await this.limits.signIn(rawUsername.normalize('NFKC').toLowerCase(), ip);
     let key: string;
     try {
       key = checkUsername(rawUsername).usernameKey;
@@ -63,8 +67,8 @@ export class Accounts {
     return { id: user.id, username: user.username, role: user.role };
   }
 
-  async signIn(username: string, password: string): Promise<SignedIn> {
-    const viewer = await this.verify(username, password);
+  async signIn(username: string, password: string, ip?: string): Promise<SignedIn> {
+    const viewer = await this.verify(username, password, ip);
     return { viewer, ...(await this.sessions.create(viewer.id)) };
   }
 

@@ -36,12 +36,15 @@ export class Credentials {
   ) {}
 
   /** null: no credential (anonymous). Throws UNAUTHENTICATED for a bad one. */
-  async authenticate(source: CredentialSource, options: { allowBasic?: boolean } = {}): Promise<Authenticated | null> {
+  async authenticate(
+    source: CredentialSource,
+    options: { allowBasic?: boolean; ip?: string } = {},
+  ): Promise<Authenticated | null> {
     const header = source.authorization?.trim();
     if (header) {
       const [scheme, value = ''] = header.split(/\s+/, 2);
       if (/^bearer$/i.test(scheme) && value) return this.bearer(value);
-      if (/^basic$/i.test(scheme) && options.allowBasic) return this.basic(value);
+      if (/^basic$/i.test(scheme) && options.allowBasic) return this.basic(value, options.ip);
       throw new AppError(
         'UNAUTHENTICATED',
         options.allowBasic
@@ -70,11 +73,11 @@ export class Credentials {
     return { viewer: session.viewer, via: 'session', sessionToken: token };
   }
 
-  private async basic(encoded: string): Promise<Authenticated> {
+  private async basic(encoded: string, ip?: string): Promise<Authenticated> {
     const decoded = Buffer.from(encoded, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) throw new AppError('UNAUTHENTICATED', 'Basic credentials must be base64 of "username:password".');
-    const viewer = await this.accounts.verify(decoded.slice(0, colon), decoded.slice(colon + 1));
+    const viewer = await this.accounts.verify(decoded.slice(0, colon), decoded.slice(colon + 1), ip);
     return { viewer, via: 'basic' };
   }
 }

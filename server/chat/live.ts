@@ -13,6 +13,7 @@ import { Repeater } from '@repeaterjs/repeater';
 import type { ChatPubSub } from '../pubsub/index.js';
 import type { Logger } from '../log.js';
 import type { ChatMessage } from './message.js';
+import type { Metrics } from '../metrics.js';
 
 const REPLAY_PAGE = 200;
 
@@ -20,6 +21,7 @@ export interface LiveDeps {
   pubsub: ChatPubSub;
   since(room: string, afterSeq: number, limit: number): Promise<ChatMessage[]>;
   log: Logger;
+  metrics: Pick<Metrics, 'deliveries' | 'subscriptions'>;
 }
 
 export function liveMessages(deps: LiveDeps, room: string, after?: number): AsyncIterableIterator<ChatMessage> {
@@ -32,6 +34,7 @@ export function liveMessages(deps: LiveDeps, room: string, after?: number): Asyn
       if (stopped) return;
       await push(message);
       last = message.seq;
+      deps.metrics.deliveries.inc();
     };
 
     // Delivers stored messages with last < seq < upTo (upTo undefined: all of them).
@@ -66,7 +69,9 @@ export function liveMessages(deps: LiveDeps, room: string, after?: number): Asyn
       chain = chain.then(() => onLive(message)).catch(fail);
     });
     subscribed();
+    deps.metrics.subscriptions.inc();
     await stop;
+    deps.metrics.subscriptions.dec();
     unsubscribe();
   });
 }

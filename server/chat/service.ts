@@ -9,6 +9,8 @@ import { AppError } from '../errors.js';
 import type { Db } from '../db/client.js';
 import type { ChatPubSub } from '../pubsub/index.js';
 import type { Logger } from '../log.js';
+import type { RateLimits } from '../limits/rate-limits.js';
+import type { Metrics } from '../metrics.js';
 import { type ChatMessage, messageInclude, toChatMessage } from './message.js';
 import { clientId as checkClientId, messageContent, roomName } from './rules.js';
 import { liveMessages } from './live.js';
@@ -46,6 +48,8 @@ export class ChatService {
   constructor(
     private readonly db: Db,
     private readonly pubsub: ChatPubSub,
+    private readonly limits: RateLimits,
+    private readonly metrics: Metrics,
     private readonly options: ChatServiceOptions,
   ) {}
 
@@ -59,7 +63,9 @@ export class ChatService {
       const existing = await this.findByClientId(senderId, clientId);
       if (existing) return existing; // a retry: already stored and published
     }
+    await this.limits.message(senderId, room);
 
+    const timer = this.metrics.sendDuration.startTimer();
     let message: ChatMessage;
     try {
       message = await this.store(room, content, clientId, senderId);
@@ -78,6 +84,8 @@ export class ChatService {
     }
 
     await this.publish(message);
+    timer();
+    this.metrics.messagesSent.inc();
     return message;
   }
 
@@ -183,7 +191,9 @@ export class ChatService {
   activity(): AsyncIterableIterator<ChatMessage> {
     return new Repeater<ChatMessage>(async (push, stop) => {
       const unsubscribe = await this.pubsub.subscribeAll((message) => void push(message));
+      this.metrics.subscriptions.inc();
       await stop;
+      this.metrics.subscriptions.dec();
       unsubscribe();
     }, new SlidingBuffer(1000));
   }
@@ -198,7 +208,7 @@ export class ChatService {
       throw new AppError('BAD_USER_INPUT', '`after` must be a seq number (an integer ≥ 0).', { field: 'after' });
     }
     return liveMessages(
-      { pubsub: this.pubsub, since: (r, a, l) => this.since(r, a, l), log: this.options.log },
+      { pubsub: this.pubsub, since: (r, a, l) => this.since(r, a, l), log: this.options.log, metrics: this.metrics },
       name,
       after ?? undefined,
     );

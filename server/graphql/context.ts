@@ -8,6 +8,8 @@ import type { Authenticated } from '../auth/credentials.js';
 import { AppError } from '../errors.js';
 import type { Viewer } from '../auth/sessions.js';
 import { clearedSessionCookie, isHttps, sessionCookie } from '../auth/cookies.js';
+import type { IncomingMessage } from 'node:http';
+import { clientIp } from '../http/client-ip.js';
 
 /** Facts about the HTTP request and a way to set cookies on its response (absent on WebSocket). */
 export interface HttpExchange {
@@ -21,6 +23,8 @@ export interface HttpExchange {
 export interface Context extends Services {
   auth: Authenticated | null;
   http?: HttpExchange;
+  /** The client's address (for per-address limits). */
+  ip?: string;
 }
 
 /** Set on the graphql-ws connection by ws.ts when the socket connects. */
@@ -33,9 +37,10 @@ export const responseCookies = new WeakMap<Request, string[]>();
 
 export async function createContext(
   services: Services,
-  initial: { request?: Request; extra?: SocketExtra },
+  initial: { request?: Request; req?: IncomingMessage; extra?: SocketExtra },
 ): Promise<Context> {
-  if (initial.extra) return { ...services, auth: initial.extra.auth ?? null };
+  const ip = clientIp(initial.req?.headers['x-forwarded-for'], initial.req?.socket.remoteAddress, services.config.TRUST_PROXY);
+  if (initial.extra) return { ...services, auth: initial.extra.auth ?? null, ip };
 
   const request = initial.request!;
   const secure = isHttps(request.url, request.headers, services.config.TRUST_PROXY);
@@ -53,7 +58,7 @@ export async function createContext(
       authorization: request.headers.get('authorization'),
       cookie: request.headers.get('cookie'),
     });
-    return { ...services, auth, http };
+    return { ...services, auth, http, ip };
   } catch (err) {
     if (err instanceof AppError) {
       // A stale cookie must not lock the browser out of signing in again: drop it.

@@ -4,10 +4,12 @@
 import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
 import { AppError } from '../errors.js';
+import type { Metrics } from '../metrics.js';
 
-export function maskError(error: unknown, message: string, isDev?: boolean): Error {
+export const createMaskError = (metrics: Metrics) => (error: unknown, message: string, isDev?: boolean): Error => {
   const original = error instanceof GraphQLError ? error.originalError : error;
   if (original instanceof AppError) {
+    metrics.errors.inc({ code: original.code });
     const gql = error instanceof GraphQLError ? error : undefined;
     return new GraphQLError(original.message, {
       nodes: gql?.nodes,
@@ -17,5 +19,7 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
       extensions: { code: original.code, ...original.details },
     });
   }
+  // Errors the client caused (syntax, validation) are not ours to count.
+  if (!(error instanceof GraphQLError && !error.originalError)) metrics.errors.inc({ code: 'INTERNAL' });
   return yogaMaskError(error, message, isDev);
-}
+};

@@ -1,11 +1,14 @@
 // GraphQL over WebSocket (graphql-ws protocol) on the HTTP server's /graphql path.
 // The socket is authenticated once, from connectionParams.authorization, when it
 // connects: a bad credential closes it with 4403. Each operation then runs through
-// Yoga's envelop pipeline (same schema, context, error masking as HTTP).
-import type { IncomingHttpHeaders, Server } from 'node:http';
+// Yoga's envelop pipeline (same schema, context, limits, error masking as HTTP).
+// Limits: frame size (maxPayload: larger frames close the socket with 1009), sockets per
+// client address, subscriptions per socket.
+import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { clientIp } from '../http/client-ip.js';
 import type { Services } from '../services.js';
 import type { Yoga } from './yoga.js';
 import type { SocketExtra } from './context.js';
@@ -17,6 +20,9 @@ const headerBag = (headers: IncomingHttpHeaders) => ({
   },
 });
 
+/** Room for the largest allowed message (4 bytes a character at most) plus the operation around it. */
+export const webSocketMaxPayload = (maxMessageLength: number) => Math.max(64 * 1024, maxMessageLength * 4 + 16 * 1024);
+
 interface Envelope {
   execute: (args: ExecutionArgs) => unknown;
   subscribe: (args: ExecutionArgs) => unknown;
@@ -24,16 +30,34 @@ interface Envelope {
 
 export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Services) {
   const { origins, config } = services;
+  const perIp = new Map<string, number>();
+  const ipOf = (req: IncomingMessage) =>
+    clientIp(req.headers['x-forwarded-for'], req.socket.remoteAddress, config.TRUST_PROXY) ?? 'unknown';
   const wss = new WebSocketServer({
     server,
     path: yoga.graphqlEndpoint,
-    // Browsers on a foreign origin may not open a socket (it would carry our cookie).
+    maxPayload: webSocketMaxPayload(config.MAX_MESSAGE_LENGTH),
     verifyClient: ({ req }, done) => {
       const headers = headerBag(req.headers);
       const secure = config.TRUST_PROXY && headers.get('x-forwarded-proto') === 'https';
-      if (origins.mayConnect(headers, secure)) done(true);
-      else done(false, 403, 'Origin not allowed');
+      // Browsers on a foreign origin may not open a socket (it would carry our cookie).
+      if (!origins.mayConnect(headers, secure)) return done(false, 403, 'Origin not allowed');
+      if ((perIp.get(ipOf(req)) ?? 0) >= config.MAX_CONNECTIONS_PER_IP) {
+        return done(false, 429, 'Too many connections from this address');
+      }
+      done(true);
     },
+  });
+  wss.on('connection', (socket, req) => {
+    const ip = ipOf(req);
+    perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
+    services.metrics.connections.inc();
+    socket.once('close', () => {
+      services.metrics.connections.dec();
+      const left = (perIp.get(ip) ?? 1) - 1;
+      if (left > 0) perIp.set(ip, left);
+      else perIp.delete(ip);
+    });
   });
   const handle = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
@@ -56,6 +80,13 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Ser
       execute: (args) => (args.rootValue as Envelope).execute(args) as never,
       subscribe: (args) => (args.rootValue as Envelope).subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {
+        if (Object.keys(ctx.subscriptions).length >= config.MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+          return [
+            new GraphQLError(`At most ${config.MAX_SUBSCRIPTIONS_PER_CONNECTION} operations may run at once on one connection.`, {
+              extensions: { code: 'RATE_LIMITED' },
+            }),
+          ];
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,

@@ -2,25 +2,28 @@
 // by graphql-ws (ws.ts) through this same Yoga instance's envelop pipeline.
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { IncomingMessage } from 'node:http';
+import { armorPlugins } from '../limits/armor.js';
 import type { Services } from '../services.js';
 import { schema } from './schema/index.js';
 import { type Context, type SocketExtra, createContext } from './context.js';
-import { maskError } from './errors.js';
+import { createMaskError } from './errors.js';
 import { useCookieOriginCheck, useSetCookies } from './plugins.js';
 
-export type Yoga = YogaServerInstance<{ extra?: SocketExtra }, Context>;
+export type Yoga = YogaServerInstance<ServerContext, Context>;
+type ServerContext = { req?: IncomingMessage; extra?: SocketExtra };
 
 export function createGraphQL(services: Services): Yoga {
   const log = services.log.child({ name: 'graphql' });
   const corsOrigins = services.origins.corsOrigins;
-  return createYoga<{ extra?: SocketExtra }, Context>({
+  return createYoga<ServerContext, Context>({
     schema,
-    plugins: [useSetCookies(), useCookieOriginCheck()],
+    plugins: [...armorPlugins(), useSetCookies(), useCookieOriginCheck()],
     // Same-origin pages need no CORS; other origins only when ALLOWED_ORIGINS names them.
     cors: corsOrigins.length ? { origin: corsOrigins, credentials: true } : false,
     graphqlEndpoint: '/graphql',
     context: (initial) => createContext(services, initial),
-    maskedErrors: { maskError },
+    maskedErrors: { maskError: createMaskError(services.metrics) },
     logging: {
       debug: (...args) => log.debug(args.map(String).join(' ')),
       info: (...args) => log.info(args.map(String).join(' ')),

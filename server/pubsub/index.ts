@@ -10,6 +10,8 @@ import type { Logger } from '../log.js';
 
 export interface ChatPubSub {
   readonly kind: 'redis' | 'memory';
+  /** The command connection (Redis only): for rate limits and readiness checks. */
+  readonly redis?: Redis;
   publish(message: ChatMessage): Promise<void>;
   /** Resolves once the subscription is active: anything published afterwards is received. */
   subscribe(room: string, onMessage: (message: ChatMessage) => void): Promise<() => void>;
@@ -26,13 +28,14 @@ const ALL_ROOMS = 'chat:room:*';
 const reviver = (key: string, value: unknown) =>
   key === 'createdAt' && typeof value === 'string' ? new Date(value) : value;
 
-function wrap(kind: ChatPubSub['kind'], engine: PubSubEngine, close: () => Promise<void>): ChatPubSub {
+function wrap(kind: ChatPubSub['kind'], engine: PubSubEngine, close: () => Promise<void>, redis?: Redis): ChatPubSub {
   const subscribe = async (trigger: string, onMessage: (m: ChatMessage) => void, options: object) => {
     const id = await engine.subscribe(trigger, onMessage, options);
     return () => engine.unsubscribe(id);
   };
   return {
     kind,
+    redis,
     publish: async (message) => {
       await engine.publish(channel(message.room), message);
       // Redis matches the pattern subscription itself; in memory there are no patterns.
@@ -63,5 +66,5 @@ export function createPubSub(redisUrl: string | undefined, log: Logger): ChatPub
   return wrap('redis', engine, async () => {
     publisher.disconnect();
     subscriber.disconnect();
-  });
+  }, publisher);
 }

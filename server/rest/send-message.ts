@@ -22,6 +22,13 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 
 const error = (status: number, message: string, headers?: Record<string, string>) => json(status, { error: message }, headers);
 
+function appErrorResponse(services: Services, err: AppError, headers: Record<string, string> = {}): Response {
+  services.metrics.errors.inc({ code: err.code });
+  const retryAfter = err.details.retryAfter;
+  if (typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
+  return error(httpStatus[err.code], err.message, headers);
+}
+
 async function readMessage(request: Request): Promise<string> {
   const type = (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
   const length = Number(request.headers.get('content-length') ?? 0);
@@ -60,7 +67,12 @@ export const restMessage = (m: ChatMessage) => ({
   createdAt: m.createdAt.toISOString(),
 });
 
-export async function sendMessageRoute(services: Services, request: Request, rawRoom: string): Promise<Response> {
+export async function sendMessageRoute(
+  services: Services,
+  request: Request,
+  rawRoom: string,
+  ip?: string,
+): Promise<Response> {
   if (request.method !== 'POST') return error(405, 'Use POST.', { allow: 'POST' });
   const secure = isHttps(request.url, request.headers, services.config.TRUST_PROXY);
 
@@ -68,13 +80,13 @@ export async function sendMessageRoute(services: Services, request: Request, raw
   try {
     auth = await services.credentials.authenticate(
       { authorization: request.headers.get('authorization'), cookie: request.headers.get('cookie') },
-      { allowBasic: true },
+      { allowBasic: true, ip },
     );
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     const headers: Record<string, string> = { 'www-authenticate': 'Basic realm="chat", charset="UTF-8"' };
     if (!request.headers.get('authorization')) headers['set-cookie'] = clearedSessionCookie(secure);
-    return error(httpStatus[err.code], err.message, headers);
+    return appErrorResponse(services, err, headers);
   }
   if (!auth) {
     return error(401, 'Authentication required: HTTP Basic, a Bearer token or a session cookie.', {
@@ -104,7 +116,7 @@ export async function sendMessageRoute(services: Services, request: Request, raw
     if (err instanceof UnsupportedType) {
       return error(415, 'Send the message as application/json {"message": "..."} or as a form (message=...).');
     }
-    if (err instanceof AppError) return error(httpStatus[err.code], err.message);
+    if (err instanceof AppError) return appErrorResponse(services, err);
     throw err;
   }
 }

@@ -38,6 +38,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       DATABASE_URL: options.databaseUrl,
       REDIS_URL: options.redis ? REDIS_URL : '',
       LOG_LEVEL: 'info',
+      // Generous limits, so tests of other things are not throttled; the tests of the
+      // limits themselves override these.
+      RATE_MESSAGES_PER_MINUTE: '100000',
+      RATE_SIGNINS_PER_USERNAME: '10000',
+      RATE_SIGNINS_PER_IP: '100000',
+      RATE_SIGNUPS_PER_IP: '100000',
+      MAX_CONNECTIONS_PER_IP: '100000',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

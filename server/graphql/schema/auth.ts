@@ -17,7 +17,7 @@ builder.mutationFields((t) => ({
     description: 'Creates an account and signs it in (over HTTP this also sets the session cookie).',
     args: { username: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
     resolve: async (_root, { username, password }, ctx) => {
-      const { viewer, token, expiresAt } = await ctx.accounts.signUp(username, password);
+      const { viewer, token, expiresAt } = await ctx.accounts.signUp(username, password, ctx.ip);
       ctx.http?.setSessionCookie(token, expiresAt);
       return { user: viewer, token };
     },
@@ -26,7 +26,7 @@ builder.mutationFields((t) => ({
     type: AuthPayload,
     args: { username: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
     resolve: async (_root, { username, password }, ctx) => {
-      const { viewer, token, expiresAt } = await ctx.accounts.signIn(username, password);
+      const { viewer, token, expiresAt } = await ctx.accounts.signIn(username, password, ctx.ip);
       ctx.http?.setSessionCookie(token, expiresAt);
       return { user: viewer, token };
     },
