@@ -8,7 +8,7 @@
 // or made up, and sent back in X-Request-Id.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { createServerAdapter } from '@whatwg-node/server';
+import { createServerAdapter, useCORS } from '@whatwg-node/server';
 import { pinoHttp } from 'pino-http';
 import type { Services } from './services.js';
 import { createGraphQL } from './graphql/yoga.js';
@@ -30,11 +30,16 @@ export interface App {
 export function createApp(services: Services): App {
   const { config } = services;
   const yoga = createGraphQL(services);
-  const rest = createServerAdapter<{ req: IncomingMessage }>((request, { req }) => {
-    const room = SEND_MESSAGE_PATH.exec(new URL(request.url).pathname)![1];
-    const ip = clientIp(req.headers['x-forwarded-for'], req.socket.remoteAddress, config.TRUST_PROXY);
-    return sendMessageRoute(services, request, room, ip);
-  });
+  const corsOrigins = services.origins.corsOrigins;
+  const rest = createServerAdapter<{ req: IncomingMessage }>(
+    (request, { req }) => {
+      const room = SEND_MESSAGE_PATH.exec(new URL(request.url).pathname)![1];
+      const ip = clientIp(req.headers['x-forwarded-for'], req.socket.remoteAddress, config.TRUST_PROXY);
+      return sendMessageRoute(services, request, room, ip);
+    },
+    // The same CORS policy as /graphql: only the origins ALLOWED_ORIGINS names.
+    { plugins: corsOrigins.length ? [useCORS({ origin: corsOrigins, credentials: true })] : [] },
+  );
   const web = webPages();
   const logHttp = pinoHttp({
     logger: services.log.child({ name: 'http' }),

@@ -18,6 +18,8 @@ const schema = z.object({
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  /** Prefix of every Redis key and channel: lets deployments share one Redis. */
+  REDIS_PREFIX: z.string().regex(/^[\w:.-]{0,64}$/, 'letters, digits and _ : . - only').default('chat:'),
   ALLOWED_ORIGINS: csv.optional(),
   MAX_MESSAGE_LENGTH: z.coerce.number().int().min(1).max(1_000_000).default(4000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

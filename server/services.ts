@@ -28,7 +28,7 @@ export interface Services {
 
 export async function createServices(config: Config, log: Logger): Promise<Services & { close(): Promise<void> }> {
   const db = await createDb(config.DATABASE_URL);
-  const pubsub = createPubSub(config.REDIS_URL, log.child({ name: 'pubsub' }));
+  const pubsub = createPubSub(config.REDIS_URL, config.REDIS_PREFIX, log.child({ name: 'pubsub' }));
   const limits = new RateLimits(config, pubsub.redis);
   const metrics = createMetrics();
   const chat = new ChatService(db, pubsub, limits, metrics, {

@@ -9,7 +9,7 @@ export function readSessionCookie(cookieHeader: string | null | undefined): stri
   return parseCookie(cookieHeader)[SESSION_COOKIE] || undefined;
 }
 
-export function isHttps(url: string, headers: { get(name: string): string | null }, trustProxy: boolean): boolean {
+export function isHttps(url: string, headers: { get(name: string): string | null | undefined }, trustProxy: boolean): boolean {
   if (url.startsWith('https:')) return true;
   return trustProxy && headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
 }

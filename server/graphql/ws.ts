@@ -9,6 +9,7 @@ import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { clientIp } from '../http/client-ip.js';
+import { isHttps } from '../auth/cookies.js';
 import type { Services } from '../services.js';
 import type { Yoga } from './yoga.js';
 import type { SocketExtra } from './context.js';
@@ -39,7 +40,7 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Ser
     maxPayload: webSocketMaxPayload(config.MAX_MESSAGE_LENGTH),
     verifyClient: ({ req }, done) => {
       const headers = headerBag(req.headers);
-      const secure = config.TRUST_PROXY && headers.get('x-forwarded-proto') === 'https';
+      const secure = isHttps('http:', headers, config.TRUST_PROXY);
       // Browsers on a foreign origin may not open a socket (it would carry our cookie).
       if (!origins.mayConnect(headers, secure)) return done(false, 403, 'Origin not allowed');
       if ((perIp.get(ipOf(req)) ?? 0) >= config.MAX_CONNECTIONS_PER_IP) {

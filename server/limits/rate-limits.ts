@@ -23,7 +23,7 @@ export class RateLimits {
   private limiter(name: string, window: Window): RateLimiterAbstract {
     let limiter = this.limiters.get(name);
     if (!limiter) {
-      const options = { keyPrefix: `rl:${name}`, points: window.points, duration: window.seconds };
+      const options = { keyPrefix: `${this.config.REDIS_PREFIX}rl:${name}`, points: window.points, duration: window.seconds };
       const memory = new RateLimiterMemory(options);
       limiter = this.redis ? new RateLimiterRedis({ ...options, storeClient: this.redis, insuranceLimiter: memory }) : memory;
       this.limiters.set(name, limiter);

@@ -20,15 +20,21 @@ export interface ChatPubSub {
   close(): Promise<void>;
 }
 
-const channel = (room: string) => `chat:room:${room}`;
-// Room names cannot hold glob characters (see chat/rules.ts), so this matches rooms only.
-const ALL_ROOMS = 'chat:room:*';
 
 // Dates cross Redis as ISO strings; turn them back into Dates on arrival.
 const reviver = (key: string, value: unknown) =>
   key === 'createdAt' && typeof value === 'string' ? new Date(value) : value;
 
-function wrap(kind: ChatPubSub['kind'], engine: PubSubEngine, close: () => Promise<void>, redis?: Redis): ChatPubSub {
+function wrap(
+  kind: ChatPubSub['kind'],
+  engine: PubSubEngine,
+  prefix: string,
+  close: () => Promise<void>,
+  redis?: Redis,
+): ChatPubSub {
+  const channel = (room: string) => `${prefix}room:${room}`;
+  // Room names cannot hold glob characters (see chat/rules.ts), so this matches rooms only.
+  const ALL_ROOMS = `${prefix}room:*`;
   const subscribe = async (trigger: string, onMessage: (m: ChatMessage) => void, options: object) => {
     const id = await engine.subscribe(trigger, onMessage, options);
     return () => engine.unsubscribe(id);
@@ -47,8 +53,8 @@ function wrap(kind: ChatPubSub['kind'], engine: PubSubEngine, close: () => Promi
   };
 }
 
-export function createPubSub(redisUrl: string | undefined, log: Logger): ChatPubSub {
-  if (!redisUrl) return wrap('memory', new PubSub(), async () => {});
+export function createPubSub(redisUrl: string | undefined, prefix: string, log: Logger): ChatPubSub {
+  if (!redisUrl) return wrap('memory', new PubSub(), prefix, async () => {});
 
   const connect = (role: string) => {
     const client = new Redis(redisUrl, {
@@ -63,7 +69,7 @@ export function createPubSub(redisUrl: string | undefined, log: Logger): ChatPub
   const publisher = connect('publisher');
   const subscriber = connect('subscriber');
   const engine = new RedisPubSub({ publisher, subscriber, reviver });
-  return wrap('redis', engine, async () => {
+  return wrap('redis', engine, prefix, async () => {
     publisher.disconnect();
     subscriber.disconnect();
   }, publisher);

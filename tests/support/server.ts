@@ -6,6 +6,12 @@ import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/**
+ * Redis keys and channels of the servers a test file starts: one namespace per file
+ * (processes of one file share it, as a cluster would), so that rate-limit counters
+ * and channels never leak between files or runs.
+ */
+export const REDIS_PREFIX = `test:${process.pid}:${Date.now().toString(36)}:`;
 
 export interface RunningServer {
   url: string;
@@ -37,6 +43,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       HOST: '127.0.0.1',
       DATABASE_URL: options.databaseUrl,
       REDIS_URL: options.redis ? REDIS_URL : '',
+      REDIS_PREFIX,
       LOG_LEVEL: 'info',
       // Generous limits, so tests of other things are not throttled; the tests of the
       // limits themselves override these.
