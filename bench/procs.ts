@@ -156,3 +156,16 @@ export function cpuMsOf(pid: number): number {
     return NaN;
   }
 }
+
+/** Machine-wide busy CPU time so far (all cores, excluding idle and iowait), in ms. */
+export function machineBusyMs(): number {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+    const t = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already in user)
+    const busy = t[0] + t[1] + t[2] + t[5] + t[6] + t[7];
+    return (busy * 1000) / CLK_TCK;
+  } catch {
+    return NaN;
+  }
+}

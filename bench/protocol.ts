@@ -7,11 +7,20 @@
 
 export type Target = 'graphql' | 'bare';
 
+// Slots of the Int32 progress array each subscriber worker shares with the main thread.
+export const P_RECEIVED = 0; // unique deliveries
+export const P_WARM = 1; // connections that received a warm-up message
+export const P_OPEN = 2; // open connections
+export const P_FAILED = 3; // connections that failed or closed before the end
+
 /** Milliseconds on the machine-wide monotonic clock, with sub-ms precision. */
 export const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 
-export const SUBSCRIPTION = `subscription Bench($room: String!) {
-  messageAdded(room: $room) { id seq content sender { username } createdAt }
+export const DEFAULT_SELECTION = 'id seq content sender { username } createdAt';
+
+/** The subscription the subscribers run; the selection must include seq and content. */
+export const subscriptionQuery = (selection = DEFAULT_SELECTION) => `subscription Bench($room: String!) {
+  messageAdded(room: $room) { ${selection} }
 }`;
 
 export const SEND_MUTATION = `mutation BenchSend($room: String!, $content: String!, $clientId: String) {

@@ -108,6 +108,8 @@ export async function bareSender(url: string): Promise<Sender> {
 }
 
 export interface PumpResult {
+  /** Messages actually sent (fewer than n when the deadline cut the run short). */
+  sent: number;
   errors: number;
   firstError?: string;
   /** Sends that went out more than 5 ms after their scheduled time (paced mode). */
@@ -127,9 +129,11 @@ export async function pump(opts: {
   window: number;
   t0: number;
   intervalMs?: number;
+  /** Stop starting new sends after this time (nowMs). */
+  deadline?: number;
   send: (i: number, sentAt: number) => Promise<void>;
 }): Promise<PumpResult> {
-  const result: PumpResult = { errors: 0, late: 0, maxLagMs: 0 };
+  const result: PumpResult = { sent: 0, errors: 0, late: 0, maxLagMs: 0 };
   let inflight = 0;
   let wake: (() => void) | null = null;
   const all: Promise<void>[] = [];
@@ -141,6 +145,8 @@ export async function pump(opts: {
     }
     while (inflight >= opts.window) await new Promise<void>((r) => (wake = r));
     const sentAt = nowMs();
+    if (opts.deadline !== undefined && sentAt > opts.deadline) break;
+    result.sent++;
     if (opts.intervalMs !== undefined) {
       const lag = sentAt - (opts.t0 + i * opts.intervalMs);
       if (lag > 5) result.late++;

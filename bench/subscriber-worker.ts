@@ -10,7 +10,7 @@
 // SharedArrayBuffer; the latencies are handed over once, at the end.
 import { parentPort, workerData } from 'node:worker_threads';
 import WebSocket from 'ws';
-import { GRAPHQL_WS_PROTOCOL, SUBSCRIPTION, nowMs, type Target } from './protocol.js';
+import { GRAPHQL_WS_PROTOCOL, P_FAILED, P_OPEN, P_RECEIVED, P_WARM, nowMs, subscriptionQuery, type Target } from './protocol.js';
 
 export interface WorkerInit {
   target: Target;
@@ -23,6 +23,8 @@ export interface WorkerInit {
   progress: SharedArrayBuffer;
   /** How many sockets this worker opens at once. */
   connectConcurrency: number;
+  /** Fields of messageAdded to select (GraphQL target). */
+  selection: string;
 }
 
 export interface WorkerReport {
@@ -37,10 +39,6 @@ export interface WorkerReport {
   latencyCount: number;
 }
 
-export const P_RECEIVED = 0;
-export const P_WARM = 1;
-export const P_OPEN = 2;
-export const P_FAILED = 3;
 
 interface Conn {
   ws: WebSocket;
@@ -124,7 +122,7 @@ function onFrame(conn: Conn, raw: WebSocket.RawData) {
     conn.ws.send('{"type":"pong"}');
   } else if (frame.type === 'connection_ack') {
     conn.ws.send(
-      JSON.stringify({ id: '1', type: 'subscribe', payload: { query: SUBSCRIPTION, variables: { room: init.room } } }),
+      JSON.stringify({ id: '1', type: 'subscribe', payload: { query: subscriptionQuery(init.selection), variables: { room: init.room } } }),
     );
   } else if (frame.type === 'error' || frame.type === 'complete') {
     noteError(`subscription ${frame.type}: ${text.slice(0, 300)}`);

@@ -30,6 +30,8 @@ export interface Context extends Services {
 /** Set on the graphql-ws connection by ws.ts when the socket connects. */
 export type SocketExtra = {
   auth?: Authenticated | null;
+  /** Checks the socket's credential again (it may have been revoked since it connected). */
+  reauthenticate?: () => Promise<Authenticated | null>;
 };
 
 /** Set-Cookie values a request's resolvers asked for; the set-cookie plugin adds them to the response. */

@@ -65,14 +65,13 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Ser
       onConnect: async (ctx) => {
         const raw = ctx.connectionParams?.authorization;
         if (raw !== undefined && raw !== null && typeof raw !== 'string') return false;
+        const cookie = ctx.extra.request.headers.cookie;
+        ctx.extra.reauthenticate = raw
+          ? // "Bearer <token>" or the bare token.
+            () => services.credentials.bearer(raw.replace(/^bearer\s+/i, '').trim())
+          : () => services.credentials.authenticate({ cookie });
         try {
-          if (raw) {
-            // "Bearer <token>" or the bare token.
-            ctx.extra.auth = await services.credentials.bearer(raw.replace(/^bearer\s+/i, '').trim());
-          } else {
-            const cookie = ctx.extra.request.headers.cookie;
-            ctx.extra.auth = await services.credentials.authenticate({ cookie });
-          }
+          ctx.extra.auth = await ctx.extra.reauthenticate();
           return true;
         } catch {
           return false; // graphql-ws closes the socket with 4403 Forbidden
@@ -88,16 +87,33 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Ser
             }),
           ];
         }
+        // A credential revoked (sign-out, token revoked) or expired since the socket
+        // connected ends the socket, as an invalid one would have at connect time.
+        if (ctx.extra.auth) {
+          try {
+            ctx.extra.auth = await ctx.extra.reauthenticate!();
+          } catch {
+            ctx.extra.socket.close(4403, 'Forbidden');
+            return [new GraphQLError('Forbidden', { extensions: { code: 'UNAUTHENTICATED' } })];
+          }
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params,
         });
+        let document;
+        try {
+          document = parse(params.query);
+        } catch (err) {
+          if (err instanceof GraphQLError) return [err];
+          throw err;
+        }
         const args = {
           schema,
           operationName: params.operationName,
-          document: parse(params.query),
+          document,
           variableValues: params.variables,
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe },

@@ -1,7 +1,14 @@
 import { builder } from '../builder.js';
 
-export const UserRef = builder.prismaObject('User', {
-  select: { id: true, username: true },
+export interface UserShape {
+  id: string;
+  username: string;
+}
+
+// A plain object type (not a Prisma-plugin one): users arrive embedded in messages that
+// come from the pubsub, and a Prisma object type would fetch each one again from the
+// database for every subscriber.
+export const UserRef = builder.objectRef<UserShape>('User').implement({
   fields: (t) => ({
     id: t.exposeID('id'),
     username: t.exposeString('username'),
@@ -9,11 +16,10 @@ export const UserRef = builder.prismaObject('User', {
 });
 
 builder.queryField('me', (t) =>
-  t.prismaField({
-    type: 'User',
+  t.field({
+    type: UserRef,
     nullable: true,
     description: 'The signed-in user, or null for anonymous requests.',
-    resolve: (query, _root, _args, ctx) =>
-      ctx.auth ? ctx.db.user.findUnique({ ...query, where: { id: ctx.auth.viewer.id } }) : null,
+    resolve: (_root, _args, ctx) => ctx.auth?.viewer ?? null,
   }),
 );

@@ -1,0 +1,56 @@
+// Summarises a V8 .cpuprofile (from `npm run bench -- --cpu-prof`): the functions with
+// the most self time, and the packages/files they belong to.
+//
+//   tsx bench/cpuprofile-top.ts bench/profiles/<file>.cpuprofile [top=25]
+import { readFileSync } from 'node:fs';
+
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
+interface Profile {
+  nodes: Node[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const [file, topArg] = process.argv.slice(2);
+if (!file) {
+  console.error('usage: tsx bench/cpuprofile-top.ts <file.cpuprofile> [top]');
+  process.exit(2);
+}
+const top = Number(topArg ?? 25);
+const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+
+// Self time per node from samples × time deltas (µs).
+const self = new Map<number, number>();
+profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+const total = [...self.values()].reduce((a, b) => a + b, 0);
+
+const where = (url: string) => {
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (m) return m[1];
+  if (url.includes('/server/')) return 'server/' + url.split('/server/')[1];
+  return url ? url.replace(/^file:\/\//, '') : '(native/vm)';
+};
+
+const fn = new Map<string, number>();
+const pkg = new Map<string, number>();
+for (const [id, us] of self) {
+  const n = byId.get(id)!;
+  const f = n.callFrame;
+  const key = `${f.functionName || '(anonymous)'}  ${where(f.url)}:${f.lineNumber + 1}`;
+  fn.set(key, (fn.get(key) ?? 0) + us);
+  const p = f.url ? where(f.url).split('/')[0] === 'server' ? where(f.url) : where(f.url) : f.functionName;
+  pkg.set(p, (pkg.get(p) ?? 0) + us);
+}
+const pct = (us: number) => ((us / total) * 100).toFixed(1).padStart(5) + '%';
+console.log(`${file}: ${(total / 1e6).toFixed(2)} s sampled\n\nself time by function:`);
+for (const [k, us] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(us)}  ${k}`);
+console.log('\nself time by package / file:');
+for (const [k, us] of [...pkg].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(us)}  ${k}`);
