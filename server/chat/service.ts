@@ -19,6 +19,7 @@ import { type Page, type PageArgs, pageOfMessages } from './history.js';
 
 export interface Sender {
   id: string;
+  username: string;
 }
 
 export interface SendInput {
@@ -57,30 +58,29 @@ export class ChatService {
     const room = roomName(input.room);
     const content = messageContent(input.content, this.options.maxMessageLength);
     const clientId = checkClientId(input.clientId);
-    const senderId = input.sender.id;
+    const sender = { id: input.sender.id, username: input.sender.username };
 
-    if (clientId) {
-      const existing = await this.findByClientId(senderId, clientId);
-      if (existing) return existing; // a retry: already stored and published
+    try {
+      await this.limits.message(sender.id, room);
+    } catch (err) {
+      // A retry of a message that was stored is answered, whatever the limit says.
+      const existing = clientId && (await this.findByClientId(sender.id, clientId));
+      if (existing) return existing;
+      throw err;
     }
-    await this.limits.message(senderId, room);
 
     const timer = this.metrics.sendDuration.startTimer();
     let message: ChatMessage;
     try {
-      message = await this.store(room, content, clientId, senderId);
+      message = await this.store(room, content, clientId, sender);
     } catch (err) {
-      if (isUniqueViolation(err)) {
-        // Two sends with one clientId raced and the other won: answer with its message.
-        if (clientId) {
-          const existing = await this.findByClientId(senderId, clientId);
-          if (existing) return existing;
-        }
-        // Two first messages raced to create the room: the room exists now, go again.
-        message = await this.store(room, content, clientId, senderId).catch((e) => this.storeFailed(e));
-      } else {
-        this.storeFailed(err);
-      }
+      if (!isUniqueViolation(err)) this.storeFailed(err);
+      // The same (sender, clientId) is stored already (a retry, or two racing sends):
+      // answer with that message; it was published when it was stored.
+      const existing = clientId && (await this.findByClientId(sender.id, clientId));
+      if (existing) return existing;
+      // Two first messages raced to create the room: the room exists now, go again.
+      message = await this.store(room, content, clientId, sender).catch((e) => this.storeFailed(e));
     }
 
     await this.publish(message);
@@ -89,20 +89,21 @@ export class ChatService {
     return message;
   }
 
-  private async store(room: string, content: string, clientId: string | null, senderId: string) {
+  /** One transaction: take the room's next seq and insert the message with it. */
+  private async store(room: string, content: string, clientId: string | null, sender: Sender): Promise<ChatMessage> {
     return this.db.$transaction(async (tx) => {
-      const now = new Date();
+      const createdAt = new Date();
       const { id: roomId, lastSeq: seq } = await tx.room.upsert({
         where: { name: room },
-        create: { name: room, lastSeq: 1, lastMessageAt: now },
-        update: { lastSeq: { increment: 1 }, lastMessageAt: now },
+        create: { name: room, lastSeq: 1, lastMessageAt: createdAt },
+        update: { lastSeq: { increment: 1 }, lastMessageAt: createdAt },
         select: { id: true, lastSeq: true },
       });
-      const row = await tx.message.create({
-        data: { roomId, seq, content, clientId, senderId, createdAt: now },
-        include: messageInclude,
+      const { id } = await tx.message.create({
+        data: { roomId, seq, content, clientId, senderId: sender.id, createdAt },
+        select: { id: true },
       });
-      return toChatMessage(row);
+      return { id, room, seq, content, clientId, createdAt, sender };
     });
   }
 

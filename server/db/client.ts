@@ -18,5 +18,13 @@ export async function createDb(url: string): Promise<Db> {
   const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
   const file = sqlitePath(url);
   mkdirSync(dirname(file), { recursive: true });
-  return new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${file}` }) });
+  const client = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${file}` }) });
+  // A server's SQLite: write-ahead log (readers never wait for the writer; the setting
+  // stays with the file), fsync at checkpoints rather than at every commit (a power cut
+  // can lose the last commits, never corrupt the file), and wait for a lock rather than
+  // fail when another process (a migration, a second server) holds it.
+  await client.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+  await client.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
+  await client.$queryRawUnsafe('PRAGMA busy_timeout = 5000');
+  return client;
 }

@@ -10,6 +10,8 @@ import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { clientIp } from '../http/client-ip.js';
 import { isHttps } from '../auth/cookies.js';
+import { shareKey, subscribeShared } from './shared-execution.js';
+import { createMaskError } from './errors.js';
 import type { Services } from '../services.js';
 import type { Yoga } from './yoga.js';
 import type { SocketExtra } from './context.js';
@@ -27,10 +29,13 @@ export const webSocketMaxPayload = (maxMessageLength: number) => Math.max(64 * 1
 interface Envelope {
   execute: (args: ExecutionArgs) => unknown;
   subscribe: (args: ExecutionArgs) => unknown;
+  /** Set when subscribers of this operation can share each event's execution. */
+  shareKey?: string;
 }
 
 export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Services) {
   const { origins, config } = services;
+  const maskError = createMaskError(services.metrics);
   const perIp = new Map<string, number>();
   const ipOf = (req: IncomingMessage) =>
     clientIp(req.headers['x-forwarded-for'], req.socket.remoteAddress, config.TRUST_PROXY) ?? 'unknown';
@@ -78,7 +83,11 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Ser
         }
       },
       execute: (args) => (args.rootValue as Envelope).execute(args) as never,
-      subscribe: (args) => (args.rootValue as Envelope).subscribe(args) as never,
+      subscribe: (args) => {
+        const envelope = args.rootValue as Envelope;
+        if (!envelope.shareKey) return envelope.subscribe(args) as never;
+        return subscribeShared(args, envelope.shareKey, maskError) as never;
+      },
       onSubscribe: async (ctx, _id, params) => {
         if (Object.keys(ctx.subscriptions).length >= config.MAX_SUBSCRIPTIONS_PER_CONNECTION) {
           return [
@@ -116,10 +125,11 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Ser
           document,
           variableValues: params.variables,
           contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
+          rootValue: { execute, subscribe } as Envelope,
         };
         const errors = validate(args.schema, args.document);
         if (errors.length) return errors;
+        args.rootValue.shareKey = shareKey(args);
         return args;
       },
     },
