@@ -1,0 +1,65 @@
+// The message input: Enter sends, Shift+Enter starts a new line (and Enter while an input
+// method is composing, e.g. typing Chinese, is left to the IME). Signed out, it is
+// disabled, with a link to sign in that comes back to this room.
+import { createSignal, Show } from 'solid-js';
+import { t } from '../i18n';
+import { me } from '../session';
+import { signInPath } from '../router';
+import { Link } from './Link';
+
+export function Composer(props: { room: string; onSend: (text: string) => void }) {
+  const [text, setText] = createSignal('');
+  let input!: HTMLTextAreaElement;
+  const signedOut = () => me() === null;
+  const canSend = () => !signedOut() && text().trim().length > 0;
+
+  const submit = () => {
+    if (!canSend()) return;
+    props.onSend(text());
+    setText('');
+    input.focus();
+  };
+
+  return (
+    <form
+      class="composer"
+      onSubmit={(event) => {
+        event.preventDefault();
+        submit();
+      }}
+    >
+      <Show when={signedOut()}>
+        <p class="composer-signed-out">
+          {t('composer.signedOut')}{' '}
+          <Link href={signInPath(`/chat/${encodeURIComponent(props.room)}/`)} class="composer-sign-in">
+            {t('composer.signIn')}
+          </Link>
+        </p>
+      </Show>
+      <div class="composer-row">
+        <label class="sr-only" for="composer-input">
+          {t('composer.label')}
+        </label>
+        <textarea
+          id="composer-input"
+          ref={input}
+          rows="1"
+          value={text()}
+          disabled={signedOut()}
+          placeholder={t('composer.placeholder', props.room)}
+          maxLength={4000}
+          onInput={(event) => setText(event.currentTarget.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+              event.preventDefault();
+              submit();
+            }
+          }}
+        />
+        <button type="submit" class="button button-primary composer-send" disabled={!canSend()}>
+          {t('composer.send')}
+        </button>
+      </div>
+    </form>
+  );
+}

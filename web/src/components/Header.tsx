@@ -1,0 +1,63 @@
+// The top bar: the app's name (home), the language switch, and who is signed in.
+import { Show } from 'solid-js';
+import { useClient } from '@urql/solid';
+import { t } from '../i18n';
+import { me, signOut } from '../session';
+import { signInPath, signUpPath, route } from '../router';
+import { Link } from './Link';
+import { Avatar } from './Avatar';
+import { LanguageSwitch } from './LanguageSwitch';
+import { ConnectionStatus } from './ConnectionStatus';
+
+export function Header() {
+  const client = useClient();
+  const onAuthPage = () => ['signin', 'signup'].includes(route().page);
+  return (
+    <header class="topbar">
+      <div class="topbar-inner">
+        <Link href="/chat/" class="brand">
+          <img src="/favicon.svg" alt="" width="24" height="24" />
+          <span>{t('appName')}</span>
+        </Link>
+        <ConnectionStatus />
+        <div class="topbar-actions">
+          <LanguageSwitch />
+          <Show when={me() !== undefined}>
+            <Show
+              when={me()}
+              fallback={
+                <Show when={!onAuthPage()}>
+                  <Link href={signInPath()} class="button button-ghost">
+                    {t('auth.signIn')}
+                  </Link>
+                  <Link href={signUpPath()} class="button button-primary button-small hide-narrow">
+                    {t('auth.signUp')}
+                  </Link>
+                </Show>
+              }
+            >
+              {(user) => (
+                <div class="user-menu">
+                  <span class="user-name" title={t('auth.signedInAs', user().username)}>
+                    <Avatar name={user().username} size="sm" />
+                    <span class="hide-narrow">{user().username}</span>
+                  </span>
+                  <button
+                    type="button"
+                    class="button button-ghost"
+                    onClick={async () => {
+                      await signOut(client);
+                      location.reload(); // the socket reconnects without the cookie
+                    }}
+                  >
+                    {t('auth.signOut')}
+                  </button>
+                </div>
+              )}
+            </Show>
+          </Show>
+        </div>
+      </div>
+    </header>
+  );
+}

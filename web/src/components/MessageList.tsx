@@ -1,0 +1,113 @@
+// The scrolling list of a room's messages. It follows new messages only while the reader
+// is at the bottom; otherwise it counts them in a "new messages" pill. Loading older
+// messages keeps the reader's place. New messages from others are announced politely.
+import { createEffect, createSignal, For, on, onMount, Show } from 'solid-js';
+import type { Message, Outgoing, RoomStore } from '../chat/room';
+import { t } from '../i18n';
+import { me } from '../session';
+import { MessageItem } from './MessageItem';
+
+const NEAR_BOTTOM_PX = 48;
+const GROUP_WINDOW_MS = 5 * 60_000;
+
+function continues(prev: Message | Outgoing | undefined, m: Message | Outgoing): boolean {
+  if (!prev || !prev.sender || !m.sender || prev.sender.id !== m.sender.id) return false;
+  return Date.parse(m.createdAt) - Date.parse(prev.createdAt) < GROUP_WINDOW_MS;
+}
+
+export function MessageList(props: { room: RoomStore }) {
+  let scroller!: HTMLDivElement;
+  let atBottom = true;
+  const [unseen, setUnseen] = createSignal(0);
+  const [announcement, setAnnouncement] = createSignal('');
+
+  const scrollToBottom = (smooth = false) => {
+    scroller.scrollTo({ top: scroller.scrollHeight, behavior: smooth ? 'smooth' : 'auto' });
+    atBottom = true;
+    setUnseen(0);
+  };
+  const onScroll = () => {
+    atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_BOTTOM_PX;
+    if (atBottom) setUnseen(0);
+  };
+
+  const last = () => props.room.messages().at(-1);
+  const lastOutgoing = () => props.room.outbox().at(-1)?.clientId;
+
+  // A new newest message (the DOM is already updated when this runs).
+  createEffect(
+    on(last, (message, previous) => {
+      if (!message || message === previous) return;
+      if (previous === undefined) return scrollToBottom(); // first page
+      if (previous && message.seq <= previous.seq) return;
+      const mine = !!message.sender && message.sender.id === me()?.id;
+      if (atBottom || mine) scrollToBottom();
+      else setUnseen((n) => n + 1);
+      if (!mine) setAnnouncement(`${message.sender?.username ?? t('message.deletedUser')}: ${message.content}`);
+    }),
+  );
+  // Something we sent: always show it.
+  createEffect(on(lastOutgoing, (id, previous) => id && id !== previous && scrollToBottom(), { defer: true }));
+
+  const loadOlder = async () => {
+    const height = scroller.scrollHeight;
+    const top = scroller.scrollTop;
+    await props.room.loadOlder();
+    scroller.scrollTop = top + (scroller.scrollHeight - height);
+  };
+
+  onMount(() => scrollToBottom());
+
+  const rows = () => {
+    const confirmed = props.room.messages();
+    const pending = props.room.outbox();
+    return [...confirmed, ...pending];
+  };
+
+  return (
+    <div class="messages-wrap">
+      <div class="messages" ref={scroller} onScroll={onScroll} tabindex="0" aria-label={t('room.messages', props.room.name)}>
+        <div class="messages-top">
+          <Show
+            when={props.room.hasOlder()}
+            fallback={
+              <Show when={props.room.loadState().state === 'ready' && props.room.messages().length > 0}>
+                <p class="messages-beginning">{t('room.beginning')}</p>
+              </Show>
+            }
+          >
+            <button type="button" class="button button-secondary button-small load-older" onClick={loadOlder} disabled={props.room.loadingOlder()}>
+              {props.room.loadingOlder() ? t('room.loadingOlder') : t('room.loadOlder')}
+            </button>
+          </Show>
+        </div>
+        <Show when={props.room.loadState().state === 'ready' && rows().length === 0}>
+          <div class="messages-empty">
+            <p>{t('room.empty')}</p>
+          </div>
+        </Show>
+        <ol class="message-list">
+          <For each={rows()}>
+            {(m, i) => (
+              <MessageItem
+                message={m}
+                mine={!!m.sender && m.sender.id === me()?.id}
+                continued={continues(rows()[i() - 1], m)}
+                onRetry={() => props.room.retry(m.clientId!)}
+                onDiscard={() => props.room.discard(m.clientId!)}
+              />
+            )}
+          </For>
+        </ol>
+      </div>
+      <Show when={unseen() > 0}>
+        <button type="button" class="new-messages-pill" onClick={() => scrollToBottom(true)}>
+          {t('room.newMessages', unseen())} <span aria-hidden="true">↓</span>
+        </button>
+      </Show>
+      <div class="sr-only" aria-live="polite" aria-atomic="true">
+        {announcement()}
+      </div>
+    </div>
+  );
+}

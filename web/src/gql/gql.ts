@@ -1,0 +1,94 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query Me {\n    me {\n      id\n      username\n    }\n  }\n": typeof types.MeDocument,
+    "\n  mutation SignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.SignInDocument,
+    "\n  mutation SignUp($username: String!, $password: String!) {\n    signUp(username: $username, password: $password) {\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.SignUpDocument,
+    "\n  mutation SignOut {\n    signOut\n  }\n": typeof types.SignOutDocument,
+    "\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        node {\n          name\n          lastSeq\n          lastMessageAt\n          lastMessage {\n            id\n            seq\n            content\n            createdAt\n            sender {\n              id\n              username\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.RoomsDocument,
+    "\n  subscription RoomActivity {\n    roomActivity {\n      id\n      room\n      seq\n      content\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n": typeof types.RoomActivityDocument,
+    "\n  query RoomMessages($name: String!, $last: Int, $before: String) {\n    room(name: $name) {\n      name\n      lastSeq\n      messages(last: $last, before: $before) {\n        edges {\n          node {\n            id\n            seq\n            room\n            content\n            clientId\n            createdAt\n            sender {\n              id\n              username\n            }\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n": typeof types.RoomMessagesDocument,
+    "\n  subscription MessageAdded($room: String!, $after: Int) {\n    messageAdded(room: $room, after: $after) {\n      id\n      seq\n      room\n      content\n      clientId\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n": typeof types.MessageAddedDocument,
+    "\n  mutation SendMessage($room: String!, $content: String!, $clientId: String) {\n    sendMessage(room: $room, content: $content, clientId: $clientId) {\n      id\n      seq\n      room\n      content\n      clientId\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n": typeof types.SendMessageDocument,
+};
+const documents: Documents = {
+    "\n  query Me {\n    me {\n      id\n      username\n    }\n  }\n": types.MeDocument,
+    "\n  mutation SignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.SignInDocument,
+    "\n  mutation SignUp($username: String!, $password: String!) {\n    signUp(username: $username, password: $password) {\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.SignUpDocument,
+    "\n  mutation SignOut {\n    signOut\n  }\n": types.SignOutDocument,
+    "\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        node {\n          name\n          lastSeq\n          lastMessageAt\n          lastMessage {\n            id\n            seq\n            content\n            createdAt\n            sender {\n              id\n              username\n            }\n          }\n        }\n      }\n    }\n  }\n": types.RoomsDocument,
+    "\n  subscription RoomActivity {\n    roomActivity {\n      id\n      room\n      seq\n      content\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n": types.RoomActivityDocument,
+    "\n  query RoomMessages($name: String!, $last: Int, $before: String) {\n    room(name: $name) {\n      name\n      lastSeq\n      messages(last: $last, before: $before) {\n        edges {\n          node {\n            id\n            seq\n            room\n            content\n            clientId\n            createdAt\n            sender {\n              id\n              username\n            }\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n": types.RoomMessagesDocument,
+    "\n  subscription MessageAdded($room: String!, $after: Int) {\n    messageAdded(room: $room, after: $after) {\n      id\n      seq\n      room\n      content\n      clientId\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n": types.MessageAddedDocument,
+    "\n  mutation SendMessage($room: String!, $content: String!, $clientId: String) {\n    sendMessage(room: $room, content: $content, clientId: $clientId) {\n      id\n      seq\n      room\n      content\n      clientId\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n": types.SendMessageDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Me {\n    me {\n      id\n      username\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      id\n      username\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      user {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      user {\n        id\n        username\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignUp($username: String!, $password: String!) {\n    signUp(username: $username, password: $password) {\n      user {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($username: String!, $password: String!) {\n    signUp(username: $username, password: $password) {\n      user {\n        id\n        username\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignOut {\n    signOut\n  }\n"): (typeof documents)["\n  mutation SignOut {\n    signOut\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        node {\n          name\n          lastSeq\n          lastMessageAt\n          lastMessage {\n            id\n            seq\n            content\n            createdAt\n            sender {\n              id\n              username\n            }\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        node {\n          name\n          lastSeq\n          lastMessageAt\n          lastMessage {\n            id\n            seq\n            content\n            createdAt\n            sender {\n              id\n              username\n            }\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription RoomActivity {\n    roomActivity {\n      id\n      room\n      seq\n      content\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription RoomActivity {\n    roomActivity {\n      id\n      room\n      seq\n      content\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RoomMessages($name: String!, $last: Int, $before: String) {\n    room(name: $name) {\n      name\n      lastSeq\n      messages(last: $last, before: $before) {\n        edges {\n          node {\n            id\n            seq\n            room\n            content\n            clientId\n            createdAt\n            sender {\n              id\n              username\n            }\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query RoomMessages($name: String!, $last: Int, $before: String) {\n    room(name: $name) {\n      name\n      lastSeq\n      messages(last: $last, before: $before) {\n        edges {\n          node {\n            id\n            seq\n            room\n            content\n            clientId\n            createdAt\n            sender {\n              id\n              username\n            }\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription MessageAdded($room: String!, $after: Int) {\n    messageAdded(room: $room, after: $after) {\n      id\n      seq\n      room\n      content\n      clientId\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription MessageAdded($room: String!, $after: Int) {\n    messageAdded(room: $room, after: $after) {\n      id\n      seq\n      room\n      content\n      clientId\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendMessage($room: String!, $content: String!, $clientId: String) {\n    sendMessage(room: $room, content: $content, clientId: $clientId) {\n      id\n      seq\n      room\n      content\n      clientId\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SendMessage($room: String!, $content: String!, $clientId: String) {\n    sendMessage(room: $room, content: $content, clientId: $clientId) {\n      id\n      seq\n      room\n      content\n      clientId\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

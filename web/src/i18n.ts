@@ -1,0 +1,185 @@
+// English and Traditional Chinese (the old app's language). The language comes from a
+// choice saved in localStorage, else navigator.language; the switch in the header changes it.
+import { createSignal } from 'solid-js';
+
+export type Locale = 'en' | 'zh-Hant';
+export const LOCALES: { id: Locale; label: string }[] = [
+  { id: 'zh-Hant', label: '中文' },
+  { id: 'en', label: 'English' },
+];
+const STORAGE_KEY = 'chat.locale';
+
+const en = {
+  appName: 'Chat',
+  skipToContent: 'Skip to content',
+  language: 'Language',
+  'status.connecting': 'Connecting…',
+  'status.connected': 'Connected',
+  'status.reconnecting': 'Reconnecting…',
+  'status.reconnectingIn': (s: number) => `Connection lost. Reconnecting in ${s} s…`,
+  'status.offline': 'Offline: waiting for the network',
+  'status.retryNow': 'Retry now',
+  'index.title': 'Chat rooms',
+  'index.heading': 'Join a room',
+  'index.lead': 'Type a room name to open it. Anyone with the name can join.',
+  'index.roomName': 'Room name',
+  'index.placeholder': 'e.g. general',
+  'index.open': 'Open room',
+  'index.invalid': 'Room names are 1–64 characters: letters, digits, "_" and "-" only.',
+  'index.active': 'Active rooms',
+  'index.empty': 'No rooms yet. Open one above and say hello.',
+  'index.loading': 'Loading rooms…',
+  'index.loadFailed': 'The list of rooms could not be loaded.',
+  'room.title': (room: string) => `Room: ${room}`,
+  'room.back': 'All rooms',
+  'room.loadOlder': 'Load older messages',
+  'room.loadingOlder': 'Loading…',
+  'room.beginning': 'This is the beginning of the room.',
+  'room.empty': 'No messages yet. Be the first to say something.',
+  'room.loading': 'Loading messages…',
+  'room.loadFailed': 'The messages could not be loaded.',
+  'room.retry': 'Try again',
+  'room.newMessages': (n: number) => (n === 1 ? '1 new message' : `${n} new messages`),
+  'room.messages': (room: string) => `Messages in ${room}`,
+  'composer.label': 'Message',
+  'composer.placeholder': (room: string) => `Message #${room}`,
+  'composer.send': 'Send',
+  'composer.signedOut': 'Sign in to send messages.',
+  'composer.signIn': 'Sign in',
+  'message.deletedUser': 'deleted user',
+  'message.sending': 'Sending…',
+  'message.queued': 'Waiting for the connection; it will be sent automatically.',
+  'message.failed': 'Not sent',
+  'message.retry': 'Retry',
+  'message.discard': 'Discard',
+  'message.you': 'you',
+  'auth.signIn': 'Sign in',
+  'auth.signUp': 'Create account',
+  'auth.signOut': 'Sign out',
+  'auth.username': 'Username',
+  'auth.password': 'Password',
+  'auth.signInTitle': 'Sign in',
+  'auth.signUpTitle': 'Create an account',
+  'auth.signInLead': 'Welcome back. Sign in to join the conversation.',
+  'auth.signUpLead': 'Pick a username and a password of at least 8 characters.',
+  'auth.noAccount': 'No account yet?',
+  'auth.haveAccount': 'Already have an account?',
+  'auth.working': 'One moment…',
+  'auth.failed': 'That did not work. Please try again.',
+  'auth.networkError': 'The server could not be reached. Check your connection and try again.',
+  'auth.signedInAs': (name: string) => `Signed in as ${name}`,
+  'time.yesterday': 'Yesterday',
+  'notFound.title': 'Page not found',
+  'notFound.body': 'There is nothing here.',
+  'notFound.home': 'Go to the rooms',
+};
+
+type Dictionary = typeof en;
+
+const zhHant: Dictionary = {
+  appName: '聊天室',
+  skipToContent: '跳到主要內容',
+  language: '語言',
+  'status.connecting': '連線中…',
+  'status.connected': '已連線',
+  'status.reconnecting': '重新連線中…',
+  'status.reconnectingIn': (s: number) => `連線中斷，${s} 秒後重新連線…`,
+  'status.offline': '離線：等待網路恢復',
+  'status.retryNow': '立即重試',
+  'index.title': '聊天室',
+  'index.heading': '進入聊天室',
+  'index.lead': '輸入聊天室名稱即可進入，知道名稱的人都能加入。',
+  'index.roomName': '聊天室名稱',
+  'index.placeholder': '例如 general',
+  'index.open': '進入',
+  'index.invalid': '聊天室名稱須為 1–64 個字元，只能使用文字、數字、「_」和「-」。',
+  'index.active': '最近活動的聊天室',
+  'index.empty': '還沒有聊天室。在上面開一個，打聲招呼吧。',
+  'index.loading': '載入聊天室…',
+  'index.loadFailed': '無法載入聊天室列表。',
+  'room.title': (room: string) => `聊天室: ${room}`,
+  'room.back': '所有聊天室',
+  'room.loadOlder': '載入較早的訊息',
+  'room.loadingOlder': '載入中…',
+  'room.beginning': '這是聊天室的開頭。',
+  'room.empty': '還沒有訊息，來說第一句話吧。',
+  'room.loading': '載入訊息…',
+  'room.loadFailed': '無法載入訊息。',
+  'room.retry': '再試一次',
+  'room.newMessages': (n: number) => `${n} 則新訊息`,
+  'room.messages': (room: string) => `${room} 的訊息`,
+  'composer.label': '訊息',
+  'composer.placeholder': (room: string) => `傳訊息到 #${room}`,
+  'composer.send': '傳送',
+  'composer.signedOut': '登入後才能傳送訊息。',
+  'composer.signIn': '登入',
+  'message.deletedUser': '已刪除的使用者',
+  'message.sending': '傳送中…',
+  'message.queued': '等待連線，恢復後會自動傳送。',
+  'message.failed': '未送出',
+  'message.retry': '重試',
+  'message.discard': '捨棄',
+  'message.you': '你',
+  'auth.signIn': '登入',
+  'auth.signUp': '註冊',
+  'auth.signOut': '登出',
+  'auth.username': '使用者名稱',
+  'auth.password': '密碼',
+  'auth.signInTitle': '登入',
+  'auth.signUpTitle': '建立帳號',
+  'auth.signInLead': '歡迎回來，登入後加入對話。',
+  'auth.signUpLead': '選一個使用者名稱，密碼至少 8 個字元。',
+  'auth.noAccount': '還沒有帳號？',
+  'auth.haveAccount': '已經有帳號了？',
+  'auth.working': '請稍候…',
+  'auth.failed': '沒有成功，請再試一次。',
+  'auth.networkError': '無法連上伺服器，請檢查網路後再試一次。',
+  'auth.signedInAs': (name: string) => `已登入：${name}`,
+  'time.yesterday': '昨天',
+  'notFound.title': '找不到頁面',
+  'notFound.body': '這裡什麼都沒有。',
+  'notFound.home': '回到聊天室列表',
+};
+
+const dictionaries: Record<Locale, Dictionary> = { en, 'zh-Hant': zhHant };
+
+export function detectLocale(saved: string | null, languages: readonly string[]): Locale {
+  if (saved === 'en' || saved === 'zh-Hant') return saved;
+  for (const lang of languages) {
+    const l = lang.toLowerCase();
+    if (l.startsWith('zh')) return 'zh-Hant';
+    if (l.startsWith('en')) return 'en';
+  }
+  return 'en';
+}
+
+function saved(): string | null {
+  try {
+    return localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+const [locale, setLocaleSignal] = createSignal<Locale>(
+  detectLocale(saved(), typeof navigator === 'undefined' ? [] : navigator.languages?.length ? navigator.languages : [navigator.language]),
+);
+export { locale };
+
+export function setLocale(next: Locale) {
+  setLocaleSignal(next);
+  try {
+    localStorage.setItem(STORAGE_KEY, next);
+  } catch {
+    /* private mode: the choice lasts for this page only */
+  }
+}
+
+type Key = keyof Dictionary;
+type Args<K extends Key> = Dictionary[K] extends (...args: infer A) => string ? A : [];
+
+/** The text for `key` in the current language (reactive: call it inside JSX or effects). */
+export function t<K extends Key>(key: K, ...args: Args<K>): string {
+  const entry = dictionaries[locale()][key] as string | ((...a: unknown[]) => string);
+  return typeof entry === 'function' ? entry(...args) : entry;
+}
