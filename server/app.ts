@@ -63,6 +63,13 @@ export function createApp(services: Services): App {
     logHttp(req, res);
     const path = (req.url ?? '/').split('?')[0];
     const length = Number(req.headers['content-length'] ?? 0);
+    if (req.headers['transfer-encoding'] && req.method !== 'GET' && req.method !== 'HEAD') {
+      // Without a length the size limit cannot be checked before reading.
+      res.writeHead(411, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+      res.end(JSON.stringify({ error: 'Send the body with a Content-Length (chunked bodies are not accepted).' }));
+      req.resume();
+      return;
+    }
     if (length > config.MAX_BODY_BYTES) {
       res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
       res.end(JSON.stringify({ error: `The request body is larger than ${config.MAX_BODY_BYTES} bytes.` }));
@@ -81,8 +88,11 @@ export function createApp(services: Services): App {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of ws.wss.clients) socket.close(RESTART_CLOSE_CODE, 'Server restarting');
       await ws.close();
+      // Keep-alive connections of requests still in flight become idle when they finish.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
       server.closeIdleConnections();
       await closed;
+      clearInterval(sweep);
     },
   };
 }

@@ -67,7 +67,10 @@ export async function createContext(
       if (!request.headers.get('authorization')) http.clearSessionCookie();
       throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: 401 } } });
     }
-    throw err;
+    services.log.error({ err }, 'authenticating a request failed');
+    throw new GraphQLError('The service is unavailable right now. Please try again.', {
+      extensions: { code: 'UNAVAILABLE', http: { status: 503 } },
+    });
   }
 }
 

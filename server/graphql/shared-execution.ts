@@ -1,11 +1,14 @@
-// One execution per event, shared by every subscriber that selected the same fields.
+// Fan-out of one event to many subscribers, paying for GraphQL once per event.
 //
-// graphql-js executes a subscription's selection set once per event per subscriber: with
-// 1,000 subscribers of a room, each message would be resolved 1,000 times. The message
+// graphql-js executes a subscription's selection set once per event per subscriber, and
+// graphql-ws then serialises each result for each socket: with 1,000 subscribers of a
+// room, every message would be resolved and serialised 1,000 times. The message
 // subscriptions' results do not depend on who is asking (no field of Message reads the
-// context), so subscribers whose operations select the same fields can share one result.
-// Events are the very objects the pubsub hands to every listener in this process, so a
-// WeakMap keyed by the event finds the result of the first subscriber's execution.
+// context), so subscribers whose operations select the same fields share one execution
+// and one serialised payload; each socket gets the frame
+//   {"id":"<operation id>","type":"next","payload":<shared JSON>}
+// written directly. Events are the very objects the pubsub hands to every listener in
+// this process, so a WeakMap keyed by the event finds the first subscriber's result.
 import {
   GraphQLError,
   Kind,
@@ -17,10 +20,14 @@ import {
   type ExecutionArgs,
   type ExecutionResult,
 } from 'graphql';
-import { isAsyncIterable, mapAsyncIterator } from 'graphql-yoga';
+import type { WebSocket } from 'ws';
+import { isAsyncIterable } from 'graphql-yoga';
 
 /** Root subscription fields whose results are the same for every viewer. */
 const VIEWER_INDEPENDENT = new Set(['messageAdded', 'roomActivity']);
+
+/** Above this many bytes queued on a socket, wait for it to drain before the next frame. */
+const HIGH_WATER_BYTES = 1 << 20;
 
 /**
  * The key under which an operation's results may be shared, or undefined when they may
@@ -44,8 +51,6 @@ export function shareKey(args: Pick<ExecutionArgs, 'document' | 'operationName' 
   return usesVariablesOrFragments ? `${print(args.document)}|${JSON.stringify(args.variableValues ?? {})}` : shape;
 }
 
-const results = new WeakMap<object, Map<string, Promise<ExecutionResult> | ExecutionResult>>();
-
 type MaskError = (error: unknown, message: string) => Error;
 
 const masked = (result: ExecutionResult, maskError: MaskError): ExecutionResult =>
@@ -53,28 +58,73 @@ const masked = (result: ExecutionResult, maskError: MaskError): ExecutionResult 
     ? { ...result, errors: result.errors.map((e) => maskError(e, 'Unexpected error.') as GraphQLError) }
     : result;
 
+/** Serialised results, by event and share key. */
+const payloads = new WeakMap<object, Map<string, Promise<string> | string>>();
+
+function sharedPayload(event: object, key: string, run: () => Promise<string> | string) {
+  let byKey = payloads.get(event);
+  if (!byKey) payloads.set(event, (byKey = new Map()));
+  let payload = byKey.get(key);
+  if (payload === undefined) {
+    payload = run();
+    byKey.set(key, payload);
+  }
+  return payload;
+}
+
+export interface Sink {
+  socket: WebSocket;
+  /** The graphql-ws operation id. */
+  id: string;
+}
+
 /**
- * Like graphql's subscribe(), with each event's execution shared under `key`. This is
- * graphql-js's own subscribe (createSourceEventStream, then execute per event: Yoga's
- * enveloped execute would start a new subscription for a subscription document), with
- * errors masked as Yoga masks them.
+ * graphql's subscribe() for a shareable operation: the source stream from the field's
+ * subscribe resolver, then for each event the shared payload written to the socket as
+ * a graphql-ws "next" frame. What it returns is what graphql-ws iterates: it yields
+ * nothing itself, ends when the source ends, and fails (graphql-ws then sends "error")
+ * when the source fails; graphql-ws's return() (client "complete" or socket closed)
+ * stops the source.
  */
 export async function subscribeShared(
   args: ExecutionArgs,
   key: string,
   maskError: MaskError,
+  sink: Sink,
 ): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
   const stream = await createSourceEventStream(args);
   if (!isAsyncIterable(stream)) return masked(stream, maskError);
-  return mapAsyncIterator(stream as AsyncIterable<object>, (event) => {
-    let byKey = results.get(event);
-    if (!byKey) results.set(event, (byKey = new Map()));
-    let result = byKey.get(key);
-    if (!result) {
-      const executed = execute({ ...args, rootValue: event });
-      result = executed instanceof Promise ? executed.then((r) => masked(r, maskError)) : masked(executed, maskError);
-      byKey.set(key, result);
+  const source = (stream as AsyncIterable<object>)[Symbol.asyncIterator]();
+  const prefix = `{"id":${JSON.stringify(sink.id)},"type":"next","payload":`;
+  const run = (event: object) => () => {
+    const result = execute({ ...args, rootValue: event });
+    const serialise = (r: ExecutionResult) => JSON.stringify(masked(r, maskError));
+    return result instanceof Promise ? result.then(serialise) : serialise(result);
+  };
+
+  const pumped = (async () => {
+    for (;;) {
+      const { done, value: event } = await source.next();
+      if (done) return;
+      let payload = sharedPayload(event, key, run(event));
+      if (typeof payload !== 'string') payload = await payload;
+      const frame = `${prefix}${payload}}`;
+      if (sink.socket.bufferedAmount > HIGH_WATER_BYTES) {
+        await new Promise<void>((resolve) => sink.socket.send(frame, () => resolve()));
+      } else {
+        sink.socket.send(frame);
+      }
     }
-    return result;
-  }) as AsyncIterable<ExecutionResult>;
+  })();
+  pumped.catch(() => {}); // reported through next() below
+
+  const iterator: AsyncIterableIterator<ExecutionResult> = {
+    [Symbol.asyncIterator]: () => iterator,
+    next: () => pumped.then(() => ({ done: true as const, value: undefined })),
+    return: async () => {
+      await source.return?.();
+      return { done: true as const, value: undefined };
+    },
+  };
+  return iterator;
 }

@@ -10,7 +10,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { clientIp } from '../http/client-ip.js';
 import { isHttps } from '../auth/cookies.js';
-import { shareKey, subscribeShared } from './shared-execution.js';
+import { shareKey, subscribeShared, type Sink } from './shared-execution.js';
 import { createMaskError } from './errors.js';
 import type { Services } from '../services.js';
 import type { Yoga } from './yoga.js';
@@ -31,6 +31,7 @@ interface Envelope {
   subscribe: (args: ExecutionArgs) => unknown;
   /** Set when subscribers of this operation can share each event's execution. */
   shareKey?: string;
+  sink?: Sink;
 }
 
 export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Services) {
@@ -86,10 +87,11 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Ser
       subscribe: (args) => {
         const envelope = args.rootValue as Envelope;
         if (!envelope.shareKey) return envelope.subscribe(args) as never;
-        return subscribeShared(args, envelope.shareKey, maskError) as never;
+        return subscribeShared(args, envelope.shareKey, maskError, envelope.sink!) as never;
       },
-      onSubscribe: async (ctx, _id, params) => {
-        if (Object.keys(ctx.subscriptions).length >= config.MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+      onSubscribe: async (ctx, id, params) => {
+        // graphql-ws has registered this operation already: count the others.
+        if (Object.keys(ctx.subscriptions).length - 1 >= config.MAX_SUBSCRIPTIONS_PER_CONNECTION) {
           return [
             new GraphQLError(`At most ${config.MAX_SUBSCRIPTIONS_PER_CONNECTION} operations may run at once on one connection.`, {
               extensions: { code: 'RATE_LIMITED' },
@@ -130,6 +132,7 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Ser
         const errors = validate(args.schema, args.document);
         if (errors.length) return errors;
         args.rootValue.shareKey = shareKey(args);
+        args.rootValue.sink = { socket: ctx.extra.socket, id };
         return args;
       },
     },

@@ -2,6 +2,7 @@
 // anything executes, over HTTP and WebSocket alike. The numbers leave room for every
 // query the web client and GraphiQL's introspection make.
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
+import type { GraphQLError } from 'graphql';
 
 export const operationLimits = {
   maxDepth: 10,
@@ -13,13 +14,20 @@ export const operationLimits = {
   maxDirectives: 20,
 };
 
+// Report a refusal as a validation error (HTTP 400, GRAPHQL_VALIDATION_FAILED) instead of
+// throwing from inside validation.
+const asValidationError = {
+  propagateOnRejection: false,
+  onReject: [(ctx: { reportError(e: GraphQLError): void } | null, error: GraphQLError) => ctx?.reportError(error)],
+};
+
 export function armorPlugins() {
   return new EnvelopArmor({
-    maxDepth: { n: operationLimits.maxDepth, ignoreIntrospection: true },
-    maxAliases: { n: operationLimits.maxAliases },
+    maxDepth: { n: operationLimits.maxDepth, ignoreIntrospection: true, ...asValidationError },
+    maxAliases: { n: operationLimits.maxAliases, ...asValidationError },
     maxTokens: { n: operationLimits.maxTokens },
-    costLimit: { maxCost: operationLimits.maxCost, ignoreIntrospection: true },
-    maxDirectives: { n: operationLimits.maxDirectives },
+    costLimit: { maxCost: operationLimits.maxCost, ignoreIntrospection: true, ...asValidationError },
+    maxDirectives: { n: operationLimits.maxDirectives, ...asValidationError },
     blockFieldSuggestion: { enabled: false },
   }).protect().plugins;
 }

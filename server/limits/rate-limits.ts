@@ -25,7 +25,9 @@ export class RateLimits {
     if (!limiter) {
       const options = { keyPrefix: `${this.config.REDIS_PREFIX}rl:${name}`, points: window.points, duration: window.seconds };
       const memory = new RateLimiterMemory(options);
-      limiter = this.redis ? new RateLimiterRedis({ ...options, storeClient: this.redis, insuranceLimiter: memory }) : memory;
+      limiter = this.redis
+        ? new RateLimiterRedis({ ...options, storeClient: this.redis, insuranceLimiter: memory, rejectIfRedisNotReady: true })
+        : memory;
       this.limiters.set(name, limiter);
     }
     return limiter;

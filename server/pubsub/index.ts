@@ -43,6 +43,8 @@ function wrap(
     kind,
     redis,
     publish: async (message) => {
+      // While Redis is down, fail at once (the send still succeeds; see ChatService.publish).
+      if (redis && redis.status !== 'ready') throw new Error(`redis is ${redis.status}`);
       await engine.publish(channel(message.room), message);
       // Redis matches the pattern subscription itself; in memory there are no patterns.
       if (kind === 'memory') await engine.publish(ALL_ROOMS, message);

@@ -22,6 +22,13 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 
 const error = (status: number, message: string, headers?: Record<string, string>) => json(status, { error: message }, headers);
 
+/** Anything unexpected (the database down, a bug): logged; the client learns only that. */
+function unavailable(services: Services, err: unknown): Response {
+  services.log.error({ err }, 'REST send failed');
+  services.metrics.errors.inc({ code: 'INTERNAL' });
+  return error(503, 'The service is unavailable right now. Please try again.');
+}
+
 function appErrorResponse(services: Services, err: AppError, headers: Record<string, string> = {}): Response {
   services.metrics.errors.inc({ code: err.code });
   const retryAfter = err.details.retryAfter;
@@ -83,7 +90,7 @@ export async function sendMessageRoute(
       { allowBasic: true, ip },
     );
   } catch (err) {
-    if (!(err instanceof AppError)) throw err;
+    if (!(err instanceof AppError)) return unavailable(services, err);
     const headers: Record<string, string> = { 'www-authenticate': 'Basic realm="chat", charset="UTF-8"' };
     if (!request.headers.get('authorization')) headers['set-cookie'] = clearedSessionCookie(secure);
     return appErrorResponse(services, err, headers);
@@ -117,6 +124,6 @@ export async function sendMessageRoute(
       return error(415, 'Send the message as application/json {"message": "..."} or as a form (message=...).');
     }
     if (err instanceof AppError) return appErrorResponse(services, err);
-    throw err;
+    return unavailable(services, err);
   }
 }
