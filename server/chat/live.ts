@@ -1,111 +1,158 @@
-// One room's messages for one subscriber: replay from the database, then live from the
-// pubsub, merged in seq order with no gap and no duplicate.
+// One subscriber's view of a room: with `after`, first every stored message with
+// seq > after (replayed from the database), then the room's live messages (from the
+// room feed, already in seq order): no gap, no duplicate.
 //
-// 1. Subscribe to the room's channel first (so nothing published from now on is missed).
-// 2. With `after`, replay stored messages seq > after, page by page.
-// 3. Then each live message: drop it if its seq was already delivered; deliver it if it
-//    is the next one. If it skips seqs, hold it: concurrent sends can publish slightly
-//    out of order, so the missing ones usually arrive within milliseconds. If they have
-//    not arrived after GAP_WAIT_MS (a publish was lost, e.g. Redis was down), fetch them
-//    from the database. Seq n committed means 1…n-1 are committed too (each send locks
-//    the room row), so the gap is always there to fetch.
-// All of it runs on one promise chain, so deliveries happen in order, and each waits
-// until the subscriber took the previous one (backpressure for long replays).
-import { Repeater } from '@repeaterjs/repeater';
-import type { ChatPubSub } from '../pubsub/index.js';
+// The feed is joined before the replay is read, so a message is either in the replay or
+// arrives from the feed (or both: duplicates are dropped by seq). If the first live
+// message skips seqs (its predecessor's publish was lost before this subscriber joined),
+// the missing ones are read from the database first.
+//
+// Two ways to consume it: as an AsyncIterator (what GraphQL's subscribe() expects), or
+// with start(deliver), which calls `deliver` synchronously for each message — the fast
+// path used when many subscribers share one serialised payload (graphql/shared-execution).
+import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { ChatMessage } from './message.js';
 import type { Metrics } from '../metrics.js';
+import type { ChatMessage } from './message.js';
+import type { RoomFeeds, Since } from './room-feed.js';
 
 const REPLAY_PAGE = 200;
-export const GAP_WAIT_MS = 150;
+/** An iterator consumer this far behind is dropped (it can resume with `after`). */
+const MAX_QUEUED = 10_000;
 
 export interface LiveDeps {
-  pubsub: ChatPubSub;
-  since(room: string, afterSeq: number, limit: number): Promise<ChatMessage[]>;
+  feeds: RoomFeeds;
+  since: Since;
   log: Logger;
   metrics: Pick<Metrics, 'deliveries' | 'subscriptions'>;
 }
 
-export function liveMessages(deps: LiveDeps, room: string, after?: number): AsyncIterableIterator<ChatMessage> {
-  return new Repeater<ChatMessage>(async (push, stop) => {
-    let stopped = false;
-    void stop.then(() => (stopped = true));
-    let last = after; // seq of the last message delivered (undefined: nothing yet, live only)
-    const held = new Map<number, ChatMessage>(); // arrived ahead of a missing seq
-    let gapTimer: NodeJS.Timeout | undefined;
+export type Deliver = (message: ChatMessage) => void | Promise<void>;
 
-    const deliver = async (message: ChatMessage) => {
-      if (stopped) return;
-      await push(message);
-      last = message.seq;
-      deps.metrics.deliveries.inc();
+export class LiveStream implements AsyncIterableIterator<ChatMessage> {
+  private last: number | undefined;
+  private leave?: () => void;
+  private closed = false;
+  private started = false;
+  private failure: Error | undefined;
+  private endWaiters: { resolve(): void; reject(err: Error): void }[] = [];
+  // Iterator mode.
+  private readonly queue: ChatMessage[] = [];
+  private wake?: () => void;
+
+  constructor(
+    private readonly deps: LiveDeps,
+    private readonly room: string,
+    after?: number,
+  ) {
+    this.last = after;
+  }
+
+  /** Calls `deliver` with each message, in order, until close(). Resolves once live. */
+  async start(deliver: Deliver): Promise<void> {
+    if (this.started) throw new Error('LiveStream started twice');
+    this.started = true;
+    this.deps.metrics.subscriptions.inc();
+    let catchingUp = this.last !== undefined;
+    const pending: ChatMessage[] = [];
+
+    const give = (message: ChatMessage) => {
+      if (this.closed || (this.last !== undefined && message.seq <= this.last)) return;
+      this.last = message.seq;
+      this.deps.metrics.deliveries.inc();
+      return deliver(message);
     };
-
-    // Delivers stored messages with last < seq < upTo (upTo undefined: all of them).
-    const catchUp = async (upTo?: number) => {
-      while (!stopped && last !== undefined) {
-        const batch = await deps.since(room, last, REPLAY_PAGE);
-        for (const message of batch) {
-          if (upTo !== undefined && message.seq >= upTo) return;
-          await deliver(message);
-        }
-        if (batch.length < REPLAY_PAGE) return;
+    const fromFeed = (message: ChatMessage) => {
+      if (this.closed) return;
+      if (catchingUp) {
+        pending.push(message);
+      } else if (this.last !== undefined && message.seq > this.last + 1) {
+        catchingUp = true;
+        pending.push(message);
+        void this.catchUp(give).then(flush, (err) => this.fail(err));
+      } else {
+        void give(message);
       }
     };
+    const flush = () => {
+      catchingUp = false;
+      for (const message of pending.splice(0)) fromFeed(message);
+    };
 
-    // Delivers held messages that are next in line; forgets ones already delivered.
-    const releaseHeld = async () => {
-      for (const seq of held.keys()) if (last !== undefined && seq <= last) held.delete(seq);
-      while (last !== undefined && held.has(last + 1)) {
-        const next = held.get(last + 1)!;
-        held.delete(next.seq);
-        await deliver(next);
+    try {
+      this.leave = await this.deps.feeds.join(this.room, fromFeed);
+      if (this.closed) return this.leave();
+      if (catchingUp) {
+        await this.catchUp(give);
+        flush();
       }
-      if (held.size === 0) {
-        clearTimeout(gapTimer);
-        gapTimer = undefined;
-      } else if (!gapTimer) {
-        gapTimer = setTimeout(() => {
-          gapTimer = undefined;
-          enqueue(fillGap);
-        }, GAP_WAIT_MS);
-      }
-    };
+    } catch (err) {
+      this.fail(err);
+    }
+  }
 
-    // The missing seqs did not come live: read everything up to the newest held one.
-    const fillGap = async () => {
-      if (held.size === 0) return;
-      await catchUp(Math.max(...held.keys()) + 1);
-      await releaseHeld();
-    };
+  /** Delivers stored messages after the last one delivered, page by page. */
+  private async catchUp(give: (m: ChatMessage) => void | Promise<void>) {
+    while (!this.closed && this.last !== undefined) {
+      const batch = await this.deps.since(this.room, this.last, REPLAY_PAGE);
+      for (const message of batch) await give(message);
+      if (batch.length < REPLAY_PAGE) return;
+    }
+  }
 
-    const onLive = async (message: ChatMessage) => {
-      if (last === undefined || message.seq === last + 1) {
-        await deliver(message);
-      } else if (message.seq > last + 1) {
-        held.set(message.seq, message);
-      } // else: already delivered
-      await releaseHeld();
-    };
+  fail(err: unknown) {
+    if (this.closed) return;
+    this.deps.log.error({ err, room: this.room }, 'subscription failed');
+    this.failure =
+      err instanceof AppError
+        ? err
+        : new AppError('UNAVAILABLE', 'The subscription was interrupted. Subscribe again with `after` set to the last seq received.');
+    this.close();
+  }
 
-    const fail = (err: unknown) => {
-      deps.log.error({ err, room }, 'subscription failed');
-      stop(err instanceof Error ? err : new Error(String(err)));
-    };
-    let subscribed!: () => void;
-    let chain = new Promise<void>((resolve) => (subscribed = resolve));
-    const enqueue = (step: () => Promise<void>) => {
-      chain = chain.then(step).catch(fail);
-    };
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    this.leave?.();
+    if (this.started) this.deps.metrics.subscriptions.dec();
+    this.wake?.();
+    for (const waiter of this.endWaiters.splice(0)) {
+      if (this.failure) waiter.reject(this.failure);
+      else waiter.resolve();
+    }
+  }
 
-    if (after !== undefined) enqueue(() => catchUp());
-    const unsubscribe = await deps.pubsub.subscribe(room, (message) => enqueue(() => onLive(message)));
-    subscribed();
-    deps.metrics.subscriptions.inc();
-    await stop;
-    clearTimeout(gapTimer);
-    deps.metrics.subscriptions.dec();
-    unsubscribe();
-  });
+  /** Settles when the stream ends: resolves on close(), rejects if it failed. */
+  ended(): Promise<void> {
+    if (this.closed) return this.failure ? Promise.reject(this.failure) : Promise.resolve();
+    return new Promise((resolve, reject) => this.endWaiters.push({ resolve, reject }));
+  }
+
+  // --- AsyncIterator: GraphQL's subscribe() consumes the stream this way. ---
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<ChatMessage>> {
+    if (!this.started) {
+      void this.start((message) => {
+        this.queue.push(message);
+        if (this.queue.length > MAX_QUEUED) this.fail(new AppError('RATE_LIMITED', 'This subscriber fell too far behind. Subscribe again with `after`.'));
+        this.wake?.();
+      });
+    }
+    while (this.queue.length === 0 && !this.closed) {
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+    }
+    if (this.queue.length > 0) return { done: false, value: this.queue.shift()! };
+    if (this.failure) throw this.failure;
+    return { done: true, value: undefined };
+  }
+
+  async return(): Promise<IteratorResult<ChatMessage>> {
+    this.close();
+    return { done: true, value: undefined };
+  }
 }

@@ -1,10 +1,10 @@
 // The chat service: the one path by which messages are validated, stored, published
 // and read. GraphQL resolvers, the REST endpoint and anything later call this.
 //
-// Send = validate → (idempotency check) → one transaction that bumps the room's lastSeq
-// and inserts the message with that seq → commit → publish. Nothing is published
-// unless the commit succeeded; a failed publish is logged and subscribers recover the
-// message from the database (see live.ts).
+// Send = validate → rate limit → one transaction that bumps the room's lastSeq and
+// inserts the message with that seq (store.ts; concurrent sends share a transaction) →
+// commit → publish. Nothing is published unless the commit succeeded; a failed publish
+// is logged and subscribers recover the message from the database (room-feed.ts).
 import { AppError } from '../errors.js';
 import type { Db } from '../db/client.js';
 import type { ChatPubSub } from '../pubsub/index.js';
@@ -13,7 +13,9 @@ import type { RateLimits } from '../limits/rate-limits.js';
 import type { Metrics } from '../metrics.js';
 import { type ChatMessage, messageInclude, toChatMessage } from './message.js';
 import { clientId as checkClientId, messageContent, roomName } from './rules.js';
-import { liveMessages } from './live.js';
+import { LiveStream } from './live.js';
+import { RoomFeeds } from './room-feed.js';
+import { MessageStore } from './store.js';
 import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
 import { type Page, type PageArgs, pageOfMessages } from './history.js';
 
@@ -52,7 +54,13 @@ export class ChatService {
     private readonly limits: RateLimits,
     private readonly metrics: Metrics,
     private readonly options: ChatServiceOptions,
-  ) {}
+  ) {
+    this.feeds = new RoomFeeds(pubsub, (r, a, l) => this.since(r, a, l), options.log);
+    this.store = new MessageStore(db);
+  }
+
+  private readonly feeds: RoomFeeds;
+  private readonly store: MessageStore;
 
   async send(input: SendInput): Promise<ChatMessage> {
     const room = roomName(input.room);
@@ -72,7 +80,7 @@ export class ChatService {
     const timer = this.metrics.sendDuration.startTimer();
     let message: ChatMessage;
     try {
-      message = await this.store(room, content, clientId, sender);
+      message = await this.store.store({ room, content, clientId, sender });
     } catch (err) {
       if (!isUniqueViolation(err)) this.storeFailed(err);
       // The same (sender, clientId) is stored already (a retry, or two racing sends):
@@ -80,31 +88,13 @@ export class ChatService {
       const existing = clientId && (await this.findByClientId(sender.id, clientId));
       if (existing) return existing;
       // Two first messages raced to create the room: the room exists now, go again.
-      message = await this.store(room, content, clientId, sender).catch((e) => this.storeFailed(e));
+      message = await this.store.store({ room, content, clientId, sender }).catch((e) => this.storeFailed(e));
     }
 
     await this.publish(message);
     timer();
     this.metrics.messagesSent.inc();
     return message;
-  }
-
-  /** One transaction: take the room's next seq and insert the message with it. */
-  private async store(room: string, content: string, clientId: string | null, sender: Sender): Promise<ChatMessage> {
-    return this.db.$transaction(async (tx) => {
-      const createdAt = new Date();
-      const { id: roomId, lastSeq: seq } = await tx.room.upsert({
-        where: { name: room },
-        create: { name: room, lastSeq: 1, lastMessageAt: createdAt },
-        update: { lastSeq: { increment: 1 }, lastMessageAt: createdAt },
-        select: { id: true, lastSeq: true },
-      });
-      const { id } = await tx.message.create({
-        data: { roomId, seq, content, clientId, senderId: sender.id, createdAt },
-        select: { id: true },
-      });
-      return { id, room, seq, content, clientId, createdAt, sender };
-    });
   }
 
   private storeFailed(err: unknown): never {
@@ -203,13 +193,13 @@ export class ChatService {
    * Messages of a room as they are sent. With `after`, first every stored message with
    * seq > after, then live ones: no gap, no duplicate.
    */
-  subscribe(room: string, after?: number | null): AsyncIterableIterator<ChatMessage> {
+  subscribe(room: string, after?: number | null): LiveStream {
     const name = roomName(room);
     if (after !== undefined && after !== null && (!Number.isInteger(after) || after < 0)) {
       throw new AppError('BAD_USER_INPUT', '`after` must be a seq number (an integer ≥ 0).', { field: 'after' });
     }
-    return liveMessages(
-      { pubsub: this.pubsub, since: (r, a, l) => this.since(r, a, l), log: this.options.log, metrics: this.metrics },
+    return new LiveStream(
+      { feeds: this.feeds, since: (r, a, l) => this.since(r, a, l), log: this.options.log, metrics: this.metrics },
       name,
       after ?? undefined,
     );

@@ -22,12 +22,16 @@ import {
 } from 'graphql';
 import type { WebSocket } from 'ws';
 import { isAsyncIterable } from 'graphql-yoga';
+import { LiveStream } from '../chat/live.js';
+import { AppError } from '../errors.js';
 
 /** Root subscription fields whose results are the same for every viewer. */
 const VIEWER_INDEPENDENT = new Set(['messageAdded', 'roomActivity']);
 
-/** Above this many bytes queued on a socket, wait for it to drain before the next frame. */
+/** Above this many bytes queued on a socket, replays wait for it to drain. */
 const HIGH_WATER_BYTES = 1 << 20;
+/** A socket this far behind on live messages is dropped from the room (it can resume with `after`). */
+const MAX_BUFFERED_BYTES = 16 << 20;
 
 /**
  * The key under which an operation's results may be shared, or undefined when they may
@@ -94,13 +98,16 @@ export async function subscribeShared(
 ): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
   const stream = await createSourceEventStream(args);
   if (!isAsyncIterable(stream)) return masked(stream, maskError);
-  const source = (stream as AsyncIterable<object>)[Symbol.asyncIterator]();
   const prefix = `{"id":${JSON.stringify(sink.id)},"type":"next","payload":`;
   const run = (event: object) => () => {
     const result = execute({ ...args, rootValue: event });
     const serialise = (r: ExecutionResult) => JSON.stringify(masked(r, maskError));
     return result instanceof Promise ? result.then(serialise) : serialise(result);
   };
+
+  if (stream instanceof LiveStream) return pushDirectly(stream, key, run, prefix, sink.socket);
+
+  const source = (stream as AsyncIterable<object>)[Symbol.asyncIterator]();
 
   const pumped = (async () => {
     for (;;) {
@@ -123,6 +130,51 @@ export async function subscribeShared(
     next: () => pumped.then(() => ({ done: true as const, value: undefined })),
     return: async () => {
       await source.return?.();
+      return { done: true as const, value: undefined };
+    },
+  };
+  return iterator;
+}
+
+/**
+ * The fast path for a room's messages: the stream calls back synchronously for every
+ * message, and the frame is written at once — no per-subscriber async iteration.
+ */
+function pushDirectly(
+  stream: LiveStream,
+  key: string,
+  run: (event: object) => () => Promise<string> | string,
+  prefix: string,
+  socket: WebSocket,
+): AsyncIterableIterator<ExecutionResult> {
+  const write = (payload: string): void | Promise<void> => {
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      stream.fail(new AppError('RATE_LIMITED', 'This connection fell too far behind. Subscribe again with `after`.'));
+      return;
+    }
+    const frame = `${prefix}${payload}}`;
+    if (socket.bufferedAmount > HIGH_WATER_BYTES) return new Promise((resolve) => socket.send(frame, () => resolve()));
+    socket.send(frame);
+  };
+  // Executions are synchronous for these fields; should one not be, later messages queue
+  // behind it so the order holds.
+  let queue: Promise<void> | undefined;
+  void stream.start((message) => {
+    const payload = sharedPayload(message, key, run(message));
+    if (typeof payload === 'string' && !queue) return write(payload);
+    const step: Promise<void> = (queue ?? Promise.resolve()).then(async () => write(await payload));
+    queue = step;
+    void step.then(() => {
+      if (queue === step) queue = undefined;
+    });
+    return step;
+  });
+  const iterator: AsyncIterableIterator<ExecutionResult> = {
+    [Symbol.asyncIterator]: () => iterator,
+    next: () => stream.ended().then(() => ({ done: true as const, value: undefined })),
+    return: async () => {
+      stream.close();
       return { done: true as const, value: undefined };
     },
   };
