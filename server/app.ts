@@ -78,7 +78,7 @@ export function createApp(services: Services): App {
     }
     if (path === yoga.graphqlEndpoint) return yoga(req, res);
     if (SEND_MESSAGE_PATH.test(path)) return rest(req, res);
-    if (OPS_PATHS.has(path)) return void handleOps(services, req, res, path);
+    if (OPS_PATHS.has(path)) return void handleOps(services, res, path);
     web.handle(req, res, () => yoga(req, res)); // Yoga answers 404 for the rest
   });
   const ws = attachGraphQLWebSocket(server, yoga, services);

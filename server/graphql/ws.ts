@@ -12,6 +12,7 @@ import { clientIp } from '../http/client-ip.js';
 import { isHttps } from '../auth/cookies.js';
 import { shareKey, subscribeShared, type Sink } from './shared-execution.js';
 import { createMaskError } from './errors.js';
+import { AppError } from '../errors.js';
 import type { Services } from '../services.js';
 import type { Yoga } from './yoga.js';
 import type { SocketExtra } from './context.js';
@@ -79,7 +80,13 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Ser
         try {
           ctx.extra.auth = await ctx.extra.reauthenticate();
           return true;
-        } catch {
+        } catch (err) {
+          if (!(err instanceof AppError)) {
+            // Not the credential's fault (the database is down): "try again later", which
+            // clients treat as a reason to reconnect, not to give up.
+            services.log.error({ err }, 'authenticating a WebSocket failed');
+            ctx.extra.socket.close(1013, 'Try again later');
+          }
           return false; // graphql-ws closes the socket with 4403 Forbidden
         }
       },

@@ -2,7 +2,7 @@
 //   /healthz  the process is up (liveness)
 //   /readyz   the database and Redis answer (readiness): 200 or 503 with what failed
 //   /metrics  Prometheus metrics
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Services } from '../services.js';
 
 export const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
@@ -22,7 +22,7 @@ async function check(name: string, fn: () => Promise<unknown>, timeoutMs = 2000)
   }
 }
 
-export async function handleOps(services: Services, req: IncomingMessage, res: ServerResponse, path: string) {
+export async function handleOps(services: Services, res: ServerResponse, path: string) {
   if (path === '/healthz') return send(res, 200, { status: 'ok' });
   if (path === '/metrics') {
     res.writeHead(200, { 'content-type': services.metrics.registry.contentType });
