@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServerAdapter, useCORS } from '@whatwg-node/server';
 import { pinoHttp } from 'pino-http';
 import type { Services } from './services.js';
-import { createGraphQL } from './graphql/yoga.js';
+import { createGraphQL, loadGraphiQL } from './graphql/yoga.js';
 import { attachGraphQLWebSocket } from './graphql/ws.js';
 import { SEND_MESSAGE_PATH, sendMessageRoute } from './rest/send-message.js';
 import { webPages } from './http/web.js';
@@ -76,7 +76,12 @@ export function createApp(services: Services): App {
       req.resume();
       return;
     }
-    if (path === yoga.graphqlEndpoint) return yoga(req, res);
+    if (path === yoga.graphqlEndpoint) {
+      if (req.method === 'GET' && req.headers.accept?.includes('text/html')) {
+        return void loadGraphiQL().then(() => yoga(req, res));
+      }
+      return yoga(req, res);
+    }
     if (SEND_MESSAGE_PATH.test(path)) return rest(req, res);
     if (OPS_PATHS.has(path)) return void handleOps(services, res, path);
     web.handle(req, res, () => yoga(req, res)); // Yoga answers 404 for the rest

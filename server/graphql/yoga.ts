@@ -1,7 +1,7 @@
 // GraphQL over HTTP (and GraphiQL) with Yoga. Subscriptions over WebSocket are served
 // by graphql-ws (ws.ts) through this same Yoga instance's envelop pipeline.
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { GraphiQLOptions } from 'graphql-yoga';
 import type { IncomingMessage } from 'node:http';
 import { armorPlugins } from '../limits/armor.js';
 import type { Services } from '../services.js';
@@ -12,6 +12,13 @@ import { useCookieOriginCheck, useSetCookies } from './plugins.js';
 
 export type Yoga = YogaServerInstance<ServerContext, Context>;
 type ServerContext = { req?: IncomingMessage; extra?: SocketExtra };
+
+// GraphiQL with its assets inlined is ~80 MB of memory once loaded: load it when a
+// browser first asks for it (see loadGraphiQL), not at start.
+let render: ((options?: GraphiQLOptions) => string) | undefined;
+export async function loadGraphiQL() {
+  render ??= (await import('@graphql-yoga/render-graphiql')).renderGraphiQL;
+}
 
 export function createGraphQL(services: Services): Yoga {
   const log = services.log.child({ name: 'graphql' });
@@ -31,7 +38,7 @@ export function createGraphQL(services: Services): Yoga {
       error: (...args) => log.error({ err: args.find((a) => a instanceof Error) }, args.map(String).join(' ')),
     },
     // GraphiQL with its assets inlined (no CDN), running subscriptions over graphql-ws.
-    renderGraphiQL,
+    renderGraphiQL: (options) => render!(options),
     graphiql: {
       title: 'Chat API',
       subscriptionsProtocol: 'WS',
