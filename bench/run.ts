@@ -1,9 +1,13 @@
 // Load bench: N graphql-ws subscribers in one room, one sender, against the real chat
 // server (child process, Redis fan-out, SQLite in a temp dir or PostgreSQL) and against
-// a bare `ws` broadcast server (bench/baseline-ws.ts) under the same load.
+// a bare `ws` broadcast server (bench/baseline-ws.ts) under the same load; optionally
+// against several GraphQL server processes behind one Redis and one PostgreSQL (cluster).
 //
 //   npm run bench                                   # defaults: throughput + latency, 100 subscribers
 //   npm run bench -- --subs 1,100,1000 --messages 1000
+//   npm run bench -- --subs 1,100,1000,10000 --messages auto --scenarios throughput
+//   npm run bench -- --scale                        # the production-readiness preset (≈ 4–6 min)
+//   npm run bench -- --scenarios cluster --cluster 2 --cluster-subs 1000
 //   npm run bench -- --db postgres                  # throwaway database on the local PostgreSQL
 //   npm run bench -- --json > result.json           # table on stderr-free stdout as JSON
 //   npm run bench -- --help
@@ -16,8 +20,10 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
-import { DEFAULT_SELECTION, P_FAILED, P_RECEIVED, P_WARM, benchContent, nowMs, warmupContent, type Target } from './protocol.js';
+import type pgTypes from 'pg';
+import { DEFAULT_SELECTION, P_FAILED, P_OPEN, P_RECEIVED, P_WARM, benchContent, nowMs, warmupContent, type Target } from './protocol.js';
 import { bareSender, graphqlSender, pump, type PumpResult, type Sender } from './senders.js';
 import {
   cleanupAll,
@@ -38,19 +44,37 @@ const repoRoot = resolve(benchDir, '..');
 
 const HELP = `npm run bench -- [options]
 
-  --scenarios LIST   throughput,latency (default both)
+  --scale            production-readiness preset: throughput at 1,100,1000,10000 subscribers
+                     (messages auto), latency at 100, cluster (2 processes) at 1000 and 10000;
+                     one table. Same as --scenarios throughput,latency,cluster --subs
+                     1,100,1000,10000 --messages auto --latency-subs 100 --cluster 2
+                     --cluster-subs 1000,10000
+                     (any of these given explicitly wins over the preset)
+  --scenarios LIST   throughput,latency,cluster (default throughput,latency)
   --subs LIST        subscriber counts, e.g. 1,100,1000 (default 100)
+  --latency-subs L   subscriber counts of the latency scenario (default: --subs)
+  --cluster K        server processes in the cluster scenario (default 2); adds "cluster"
+                     to the scenarios. Cluster = K GraphQL servers on one throwaway PostgreSQL
+                     database (whatever --db says) and the same REDIS_URL, subscribers split
+                     evenly over them, the sender on the first one
+  --cluster-subs L   subscriber counts of the cluster scenario (default: --subs)
   --targets LIST     graphql,bare (default both; ratios need both)
-  --messages M       messages in the throughput scenario (default 2000)
+  --messages M       messages in the throughput scenario (default 2000); a list matches --subs
+                     one to one; "auto" = --deliveries / subs, clamped to 20…2000
+  --deliveries D     target subs×messages for --messages auto (default 300000)
   --window W         max unacknowledged sends (default 32)
   --rate R           messages/s in the latency scenario (default 20)
   --duration S       seconds of the latency scenario (default 10)
   --size BYTES       message content length (default 80)
-  --workers K        subscriber worker threads (default: 1 on ≤2 cores, else cores−1)
+  --workers K        subscriber worker threads (default: 1 on ≤2 cores, else cores−1; at least
+                     2 for ≥5,000 subscribers)
+  --source-addrs K   spread subscriber sockets over K loopback source addresses 127.0.0.2…
+                     (0 = the OS default; default auto: one address per 4,000 subscribers
+                     above 4,000, so 10,000 → 3)
   --db KIND          sqlite (default, temp dir) | postgres (throwaway database)
   --pg-url URL       admin URL used to create/drop the throwaway database
                      (default $BENCH_PG_URL or postgres://postgres@127.0.0.1:5432/postgres)
-  --database-url URL use this DATABASE_URL as is (overrides --db)
+  --database-url URL use this DATABASE_URL as is (overrides --db; not for the cluster)
   --redis-url URL    REDIS_URL for the server (default redis://127.0.0.1:6379; "" = in-process pubsub)
   --selection SEL    messageAdded fields the subscribers select (must include seq and content;
                      default "id seq content sender { username } createdAt")
@@ -67,39 +91,90 @@ const HELP = `npm run bench -- [options]
   --json             print the results as JSON instead of the table
 `;
 
-const { values: flags } = parseArgs({
+const { values: given } = parseArgs({
   options: {
-    scenarios: { type: 'string', default: 'throughput,latency' },
-    subs: { type: 'string', default: '100' },
-    targets: { type: 'string', default: 'graphql,bare' },
-    messages: { type: 'string', default: '2000' },
-    window: { type: 'string', default: '32' },
-    rate: { type: 'string', default: '20' },
-    duration: { type: 'string', default: '10' },
-    size: { type: 'string', default: '80' },
+    scale: { type: 'boolean' },
+    scenarios: { type: 'string' },
+    subs: { type: 'string' },
+    'latency-subs': { type: 'string' },
+    cluster: { type: 'string' },
+    'cluster-subs': { type: 'string' },
+    targets: { type: 'string' },
+    messages: { type: 'string' },
+    deliveries: { type: 'string' },
+    window: { type: 'string' },
+    rate: { type: 'string' },
+    duration: { type: 'string' },
+    size: { type: 'string' },
     workers: { type: 'string' },
-    db: { type: 'string', default: 'sqlite' },
+    'source-addrs': { type: 'string' },
+    db: { type: 'string' },
     'pg-url': { type: 'string' },
     'database-url': { type: 'string' },
-    'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
-    'no-client-id': { type: 'boolean', default: false },
-    selection: { type: 'string', default: DEFAULT_SELECTION },
-    'idle-timeout': { type: 'string', default: '10' },
-    'max-send': { type: 'string', default: '20' },
-    'max-drain': { type: 'string', default: '15' },
-    'server-limits': { type: 'boolean', default: false },
-    'log-level': { type: 'string', default: 'info' },
-    'cpu-prof': { type: 'boolean', default: false },
-    json: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
+    'redis-url': { type: 'string' },
+    'no-client-id': { type: 'boolean' },
+    selection: { type: 'string' },
+    'idle-timeout': { type: 'string' },
+    'max-send': { type: 'string' },
+    'max-drain': { type: 'string' },
+    'server-limits': { type: 'boolean' },
+    'log-level': { type: 'string' },
+    'cpu-prof': { type: 'boolean' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   },
   strict: true,
 });
 
-if (flags.help) {
+if (given.help) {
   process.stdout.write(HELP);
   process.exit(0);
 }
+
+// Defaults, then the --scale preset, then what was given explicitly.
+const DEFAULTS = {
+  scale: false,
+  scenarios: 'throughput,latency',
+  subs: '100',
+  'latency-subs': undefined as string | undefined,
+  cluster: undefined as string | undefined,
+  'cluster-subs': undefined as string | undefined,
+  targets: 'graphql,bare',
+  messages: '2000',
+  deliveries: '300000',
+  window: '32',
+  rate: '20',
+  duration: '10',
+  size: '80',
+  workers: undefined as string | undefined,
+  'source-addrs': 'auto',
+  db: 'sqlite',
+  'pg-url': undefined as string | undefined,
+  'database-url': undefined as string | undefined,
+  'redis-url': 'redis://127.0.0.1:6379',
+  'no-client-id': false,
+  selection: DEFAULT_SELECTION,
+  'idle-timeout': '10',
+  'max-send': '20',
+  'max-drain': '15',
+  'server-limits': false,
+  'log-level': 'info',
+  'cpu-prof': false,
+  json: false,
+};
+const SCALE_PRESET: Partial<typeof DEFAULTS> = {
+  scenarios: 'throughput,latency,cluster',
+  subs: '1,100,1000,10000',
+  'latency-subs': '100',
+  cluster: '2',
+  'cluster-subs': '1000,10000',
+  messages: 'auto',
+};
+const flags = {
+  ...DEFAULTS,
+  ...(given.scale ? SCALE_PRESET : {}),
+  ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+} as typeof DEFAULTS;
 
 function num(name: string, v: string, min = 0): number {
   const n = Number(v);
@@ -108,12 +183,29 @@ function num(name: string, v: string, min = 0): number {
 }
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 
-const scenarios = list(flags.scenarios) as Array<'throughput' | 'latency'>;
-for (const s of scenarios) if (s !== 'throughput' && s !== 'latency') throw new Error(`unknown scenario ${s}`);
+type Scenario = 'throughput' | 'latency' | 'cluster';
+const scenarios = list(flags.scenarios) as Scenario[];
+for (const s of scenarios) if (s !== 'throughput' && s !== 'latency' && s !== 'cluster') throw new Error(`unknown scenario ${s}`);
+if (flags.cluster !== undefined && !scenarios.includes('cluster')) scenarios.push('cluster');
+const clusterSize = Math.floor(num('cluster', flags.cluster ?? '2', 1));
 const targets = list(flags.targets) as Target[];
 for (const t of targets) if (t !== 'graphql' && t !== 'bare') throw new Error(`unknown target ${t}`);
-const subsList = list(flags.subs).map((s) => Math.floor(num('subs', s, 1)));
-const throughputMessages = Math.floor(num('messages', flags.messages, 1));
+const subsOf = (name: string, v: string) => list(v).map((s) => Math.floor(num(name, s, 1)));
+const subsList = subsOf('subs', flags.subs);
+const latencySubsList = flags['latency-subs'] ? subsOf('latency-subs', flags['latency-subs']) : subsList;
+const clusterSubsList = flags['cluster-subs'] ? subsOf('cluster-subs', flags['cluster-subs']) : subsList;
+const targetDeliveries = num('deliveries', flags.deliveries, 1);
+const messagesSpec = flags.messages.trim() === 'auto' ? 'auto' : list(flags.messages).map((m) => Math.floor(num('messages', m, 1)));
+if (messagesSpec !== 'auto' && messagesSpec.length !== 1 && messagesSpec.length !== subsList.length) {
+  throw new Error(`--messages: give one count, "auto", or one count per --subs entry (${subsList.length})`);
+}
+/** Messages of a throughput (or cluster) run with `subs` subscribers. */
+function throughputMessagesFor(subs: number): number {
+  if (messagesSpec === 'auto') return Math.min(2000, Math.max(20, Math.round(targetDeliveries / subs)));
+  if (messagesSpec.length === 1) return messagesSpec[0];
+  const i = subsList.indexOf(subs);
+  return messagesSpec[i >= 0 ? i : messagesSpec.length - 1];
+}
 const windowSize = Math.floor(num('window', flags.window, 1));
 const rate = num('rate', flags.rate, 0.001);
 const duration = num('duration', flags.duration, 0.001);
@@ -121,7 +213,18 @@ const size = Math.floor(num('size', flags.size, 1));
 const idleTimeoutMs = num('idle-timeout', flags['idle-timeout'], 0.1) * 1000;
 const maxSendMs = num('max-send', flags['max-send'], 0.1) * 1000;
 const maxDrainMs = num('max-drain', flags['max-drain'], 0.1) * 1000;
-const workerCount = Math.floor(num('workers', flags.workers ?? String(cpus().length <= 2 ? 1 : cpus().length - 1), 1));
+const defaultWorkers = cpus().length <= 2 ? 1 : cpus().length - 1;
+const explicitWorkers = flags.workers === undefined ? undefined : Math.floor(num('workers', flags.workers, 1));
+/** Subscriber worker threads for a run: one thread tops out around 10k sockets' frames. */
+const workersFor = (subs: number) => explicitWorkers ?? (subs >= 5000 ? Math.max(2, defaultWorkers) : defaultWorkers);
+const SUBS_PER_SOURCE_ADDR = 4000;
+/** Loopback source addresses to spread a run's subscriber sockets over (none: the OS picks 127.0.0.1). */
+function sourceAddrsFor(subs: number): string[] {
+  const v = flags['source-addrs'];
+  const k = v === 'auto' ? (subs > SUBS_PER_SOURCE_ADDR ? Math.ceil(subs / SUBS_PER_SOURCE_ADDR) : 0) : Math.floor(num('source-addrs', v, 0));
+  if (k > 250) throw new Error('--source-addrs: at most 250 (127.0.0.2 … 127.0.0.251)');
+  return Array.from({ length: k }, (_, i) => `127.0.0.${i + 2}`);
+}
 const useClientId = !flags['no-client-id'];
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
@@ -132,6 +235,39 @@ interface DbChoice {
   kind: 'sqlite' | 'postgres';
   /** A DATABASE_URL for one server run. */
   url(): string;
+  /** PostgreSQL database name (when the bench created it): its backends' CPU is measured. */
+  pgName?: string;
+}
+
+const pgAdminUrl = () => flags['pg-url'] ?? process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function loadPg() {
+  return (await import('pg')).default;
+}
+
+/** A throwaway PostgreSQL database, dropped at cleanup. */
+async function createPgDatabase(): Promise<DbChoice> {
+  const adminUrl = pgAdminUrl();
+  const pg = await loadPg();
+  const name = `chatbench_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  log(`created PostgreSQL database ${name}`);
+  onCleanup(async () => {
+    await pgMonitor?.end().catch(() => {});
+    pgMonitor = undefined;
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await c.end();
+    log(`dropped PostgreSQL database ${name}`);
+  });
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  return { kind: 'postgres', url: () => url, pgName: name };
 }
 
 async function chooseDatabase(): Promise<DbChoice> {
@@ -144,41 +280,85 @@ async function chooseDatabase(): Promise<DbChoice> {
     return { kind: 'sqlite', url: () => `file:${join(makeTempDir(), 'chat.db')}` };
   }
   if (flags.db !== 'postgres') throw new Error(`--db must be sqlite or postgres (got ${flags.db})`);
-  const adminUrl = flags['pg-url'] ?? process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const pg = (await import('pg')).default;
-  const name = `chatbench_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  log(`created PostgreSQL database ${name}`);
-  onCleanup(async () => {
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.end();
-    log(`dropped PostgreSQL database ${name}`);
-  });
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  const url = u.toString();
-  return { kind: 'postgres', url: () => url };
+  return createPgDatabase();
+}
+
+let clusterDb: Promise<DbChoice> | undefined;
+/** The cluster's database: PostgreSQL always (several processes on one SQLite file is not a deployment). */
+function clusterDatabase(): Promise<DbChoice> {
+  if (dbChoice?.kind === 'postgres' && dbChoice.pgName) return Promise.resolve(dbChoice);
+  clusterDb ??= createPgDatabase();
+  return clusterDb;
+}
+
+// CPU of the PostgreSQL backends serving a bench database (same machine, /proc readable).
+let pgMonitor: pgTypes.Client | undefined;
+async function pgBackendPids(dbName: string | undefined): Promise<number[]> {
+  if (!dbName) return [];
+  try {
+    if (!pgMonitor) {
+      const pg = await loadPg();
+      const c = new pg.Client({ connectionString: pgAdminUrl() });
+      await c.connect();
+      pgMonitor = c;
+    }
+    const r = await pgMonitor.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName]);
+    return r.rows.map((row) => row.pid);
+  } catch {
+    return [];
+  }
+}
+async function pgCpuSnapshot(dbName: string | undefined): Promise<Map<number, number> | null> {
+  if (!dbName) return null;
+  const m = new Map<number, number>();
+  for (const pid of await pgBackendPids(dbName)) {
+    const ms = cpuMsOf(pid);
+    if (Number.isFinite(ms)) m.set(pid, ms);
+  }
+  return m;
+}
+/** CPU ms the backends used between two snapshots (backends born in between: all of theirs). */
+function pgCpuDelta(a: Map<number, number> | null, b: Map<number, number> | null): number | null {
+  if (!a || !b) return null;
+  let ms = 0;
+  for (const [pid, t] of b) ms += t - (a.get(pid) ?? 0);
+  return ms;
 }
 
 // ---------------------------------------------------------------------------------------
-// One scenario against one target
+// One scenario against one target (or, for the cluster, several GraphQL server processes)
 
 interface ScenarioSpec {
   target: Target;
-  scenario: 'throughput' | 'latency';
+  scenario: Scenario;
   subs: number;
   messages: number;
   intervalMs?: number;
+  /** Server processes (1, or the cluster size). */
+  servers: number;
+}
+
+interface Mem {
+  /** Before subscribers connect, after one warm-up request. */
+  idle: number;
+  /** After every subscriber is connected, subscribed and has received a warm-up message. */
+  connected: number;
+  end: number;
+  peak: number;
+}
+
+interface ProcessResult {
+  pid: number;
+  subscribers: number;
+  rssMb: Mem;
+  rssPerConnKb: number;
+  cpuPct: number;
 }
 
 interface Result {
   target: Target;
   scenario: string;
+  servers: number;
   subscribers: number;
   messages: number;
   /** Messages the scenario asked for (messages < planned: the send time limit cut it short). */
@@ -198,13 +378,26 @@ interface Result {
   lateSends: number;
   maxSendLagMs: number;
   elapsedMs: number;
-  serverRssMb: { connected: number; end: number; peak: number };
+  /** Sum over the server processes. */
+  serverRssMb: Mem;
+  /** (RSS connected − RSS idle) / subscribers, summed over the processes, in KiB. */
+  rssPerConnKb: number;
+  /** Server CPU (all processes) per 1,000 unique deliveries over the measured window, in ms. */
+  cpuMsPer1kDeliveries: number;
   serverCpuPct: number;
+  processes: ProcessResult[];
   redisCpuPct: number | null;
+  /** PostgreSQL backends of the bench's database (null: SQLite, or a database the bench did not create). */
+  dbCpuPct: number | null;
   benchCpuPct: number;
   /** CPU used by everything else on the machine (other processes), % of one core. */
   otherCpuPct: number;
+  workers: number;
+  sourceAddrs: number;
   setupMs: number;
+  /** Server log lines at warn level or above during the scenario, grouped by message. */
+  serverWarnings: Array<{ message: string; count: number; first: string; example: string }>;
+  serverWarningCount: number;
 }
 
 let dbChoice: DbChoice | undefined;
@@ -222,7 +415,7 @@ function limitEnv(subs: number): Record<string, string> {
   };
 }
 
-async function startTarget(target: Target, subs: number): Promise<Started> {
+async function startTarget(target: Target, subs: number, db?: DbChoice, label = 'chat server'): Promise<Started> {
   if (target === 'bare') {
     return startNode({ script: 'bench/baseline-ws.ts', cwd: repoRoot, env: { PORT: '0', HOST: '127.0.0.1' }, label: 'baseline-ws' });
   }
@@ -232,13 +425,13 @@ async function startTarget(target: Target, subs: number): Promise<Started> {
     env: {
       PORT: '0',
       HOST: '127.0.0.1',
-      DATABASE_URL: dbChoice!.url(),
+      DATABASE_URL: (db ?? dbChoice!).url(),
       REDIS_URL: redisUrl,
       LOG_LEVEL: flags['log-level'],
       ...limitEnv(subs),
     },
     nodeArgs: flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-    label: 'chat server',
+    label,
   });
 }
 
@@ -256,6 +449,20 @@ async function signUp(port: number): Promise<string> {
   const token = body.data?.signUp?.token;
   if (!token) throw new Error(`signUp failed: ${res.status} ${JSON.stringify(body)}`);
   return token;
+}
+
+/** The one warm-up request of a server that is not the sender's (its idle RSS is read after it). */
+async function warmRequest(target: Target, port: number): Promise<void> {
+  if (target === 'bare') {
+    await fetch(`http://127.0.0.1:${port}/`).then((r) => r.arrayBuffer()).catch(() => {});
+    return;
+  }
+  const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ __typename }' }),
+  });
+  await res.arrayBuffer();
 }
 
 async function redisCpuMs(): Promise<number | null> {
@@ -281,33 +488,79 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[idx];
 }
 
+const LEVELS: Record<number, string> = { 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+/**
+ * For pino lines at warn (40) or above, and anything that is not JSON (stack traces,
+ * Node warnings): a grouping key "LEVEL msg: err.message"; undefined for other lines.
+ */
+function warningKey(line: string): string | undefined {
+  let entry: { level?: unknown; msg?: unknown; err?: { message?: unknown } };
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    return line.trim() ? line.trim().slice(0, 160) : undefined;
+  }
+  if (typeof entry.level !== 'number' || entry.level < 40) return undefined;
+  const err = typeof entry.err?.message === 'string' ? `: ${entry.err.message}` : '';
+  return `${LEVELS[entry.level] ?? `level ${entry.level}`} "${String(entry.msg)}"${err}`;
+}
+
 async function runScenario(spec: ScenarioSpec): Promise<Result> {
   const setupStart = nowMs();
   const runId = randomBytes(4).toString('hex');
   const room = `bench-${runId}`;
-  const server = await startTarget(spec.target, spec.subs);
-  const url = spec.target === 'graphql' ? `ws://127.0.0.1:${server.port}/graphql` : `ws://127.0.0.1:${server.port}`;
+  const db = spec.target === 'graphql' ? (spec.servers > 1 ? await clusterDatabase() : dbChoice!) : undefined;
+  const servers: Started[] = [];
   const workers: Array<{ worker: Worker; progress: Int32Array; report?: Promise<WorkerReport> }> = [];
   let sender: Sender | undefined;
   let serverExit: string | undefined;
   let stopping = false;
-  server.child.once('exit', (code, signal) => {
-    if (stopping) return;
-    serverExit = `${spec.target} server exited during the scenario (${code ?? signal}); last output:\n  ${server.tail.slice(-8).join('\n  ')}`;
-    log(serverExit);
-  });
+  // Server log lines at warn level or above while the scenario runs, grouped by message.
+  const warnings = new Map<string, { count: number; first: string; example: string }>();
+  let warningCount = 0;
+  const noteWarning = (label: string) => (line: string) => {
+    const key = warningKey(line);
+    if (!key) return;
+    warningCount++;
+    const time = new Date().toISOString().slice(11, 23);
+    const w = warnings.get(key);
+    if (w) w.count++;
+    else if (warnings.size < 20) warnings.set(key, { count: 1, first: `${label} at ${time}`, example: line.slice(0, 600) });
+  };
   try {
-    const token = spec.target === 'graphql' ? await signUp(server.port) : '';
+    // Started one after the other: each applies migrations at start (a no-op for the second).
+    for (let k = 0; k < spec.servers; k++) {
+      const label = spec.servers > 1 ? `chat server ${k + 1}/${spec.servers}` : 'chat server';
+      const server = await startTarget(spec.target, spec.subs, db, label);
+      servers.push(server);
+      // Warnings/errors the server logs from now on (start-up lines are in server.tail).
+      createInterface({ input: server.child.stdout! }).on('line', noteWarning(`pid ${server.pid}`));
+      createInterface({ input: server.child.stderr! }).on('line', noteWarning(`pid ${server.pid} stderr`));
+      server.child.once('exit', (code, signal) => {
+        if (stopping) return;
+        serverExit = `${label} (pid ${server.pid}) exited during the scenario (${code ?? signal}); last output:\n  ${server.tail.slice(-8).join('\n  ')}`;
+        log(serverExit);
+      });
+    }
+    const urls = servers.map((s) => (spec.target === 'graphql' ? `ws://127.0.0.1:${s.port}/graphql` : `ws://127.0.0.1:${s.port}`));
+    const token = spec.target === 'graphql' ? await signUp(servers[0].port) : '';
+    for (let k = spec.target === 'graphql' ? 1 : 0; k < servers.length; k++) await warmRequest(spec.target, servers[k].port);
+    await sleep(300);
+    const memIdle = servers.map((s) => memoryOf(s.pid));
 
-    // Subscribers, split over the worker threads.
-    const nWorkers = Math.min(workerCount, spec.subs);
+    // Subscribers, split over the worker threads (and, in the cluster, over the servers).
+    const nWorkers = Math.min(workersFor(spec.subs), spec.subs);
+    const localAddresses = sourceAddrsFor(spec.subs);
     const connected: Promise<void>[] = [];
+    let firstIndex = 0;
     for (let w = 0; w < nWorkers; w++) {
       const share = Math.floor(spec.subs / nWorkers) + (w < spec.subs % nWorkers ? 1 : 0);
       const progress = new SharedArrayBuffer(4 * 4);
       const init: WorkerInit = {
         target: spec.target,
-        url,
+        urls,
+        firstIndex,
+        localAddresses,
         room,
         runId,
         connections: share,
@@ -316,6 +569,7 @@ async function runScenario(spec: ScenarioSpec): Promise<Result> {
         connectConcurrency: 32,
         selection: flags.selection,
       };
+      firstIndex += share;
       const worker = new Worker(new URL('./subscriber-worker-boot.mjs', import.meta.url), { workerData: init });
       const entry = { worker, progress: new Int32Array(progress) } as (typeof workers)[number];
       workers.push(entry);
@@ -333,10 +587,13 @@ async function runScenario(spec: ScenarioSpec): Promise<Result> {
       entry.report.catch(() => {}); // surfaced where it is awaited; no unhandled rejection meanwhile
     }
     const sum = (i: number) => workers.reduce((a, w) => a + Atomics.load(w.progress, i), 0);
+    const connectStart = nowMs();
     await Promise.all(connected);
+    if (spec.subs >= 1000) log(`  ${sum(P_OPEN)}/${spec.subs} sockets open in ${((nowMs() - connectStart) / 1000).toFixed(1)} s`);
     if (sum(P_FAILED) > 0) log(`warning: ${sum(P_FAILED)} subscriber connection(s) failed/closed`);
+    if (serverExit) throw Object.assign(new Error(serverExit), { serverExited: true });
 
-    sender = spec.target === 'graphql' ? await graphqlSender(url, token, room) : await bareSender(url);
+    sender = spec.target === 'graphql' ? await graphqlSender(urls[0], token, room) : await bareSender(urls[0]);
 
     // Warm-up: a message every 100 ms until every live subscriber has received one, so
     // every subscription is known to be active before the measured run starts.
@@ -344,17 +601,21 @@ async function runScenario(spec: ScenarioSpec): Promise<Result> {
     const warmSends: Promise<void>[] = [];
     for (let k = 0; sum(P_WARM) < spec.subs - sum(P_FAILED); k++) {
       if (nowMs() > warmDeadline) throw new Error(`only ${sum(P_WARM)}/${spec.subs} subscribers became active in 60 s`);
+      if (serverExit) throw Object.assign(new Error(serverExit), { serverExited: true });
       if (k % 5 === 0) warmSends.push(sender.send(warmupContent(runId, k), `w-${runId}-${k}`));
       await sleep(20);
     }
     await Promise.all(warmSends);
     await sleep(300); // let the last warm-up deliveries drain
     const setupMs = nowMs() - setupStart;
-    const memConnected = memoryOf(server.pid);
+    const memConnected = servers.map((s) => memoryOf(s.pid));
 
+    const serversCpu = () => servers.map((s) => cpuMsOf(s.pid));
+    const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     let expected = spec.subs * spec.messages; // until the sender says how many it sent
-    const cpu0 = cpuMsOf(server.pid);
+    const cpu0 = serversCpu();
     const redis0 = await redisCpuMs();
+    const pg0 = await pgCpuSnapshot(db?.pgName);
     const bench0 = process.cpuUsage();
     const machine0 = machineBusyMs();
     const t0 = nowMs() + 5;
@@ -391,7 +652,7 @@ async function runScenario(spec: ScenarioSpec): Promise<Result> {
         lastCount = got;
         lastChange = now;
         tAtLastChange = now;
-        cpuAtLastChange = cpuMsOf(server.pid);
+        cpuAtLastChange = serversCpu();
         benchAtLastChange = process.cpuUsage(bench0);
         machineAtLastChange = machineBusyMs();
       }
@@ -413,7 +674,8 @@ async function runScenario(spec: ScenarioSpec): Promise<Result> {
     if (serverExit) throw Object.assign(new Error(serverExit), { serverExited: true });
     const sendResult = await pumped;
     const redis1 = await redisCpuMs();
-    const memEnd = memoryOf(server.pid);
+    const pg1 = await pgCpuSnapshot(db?.pgName);
+    const memEnd = servers.map((s) => memoryOf(s.pid));
 
     for (const w of workers) w.worker.postMessage({ type: 'finish' });
     const reports = await Promise.all(workers.map((w) => w.report!));
@@ -423,17 +685,17 @@ async function runScenario(spec: ScenarioSpec): Promise<Result> {
     let duplicates = 0;
     let outOfOrder = 0;
     let lastRecv = 0;
-    let total = 0;
+    let latencyTotal = 0;
     const errors: string[] = [];
     for (const r of reports) {
       received += r.received;
       duplicates += r.duplicates;
       outOfOrder += r.outOfOrder;
       lastRecv = Math.max(lastRecv, r.lastRecv);
-      total += r.latencyCount;
+      latencyTotal += r.latencyCount;
       errors.push(...r.errors);
     }
-    const all = new Float64Array(total);
+    const all = new Float64Array(latencyTotal);
     let off = 0;
     for (const r of reports) {
       all.set(r.latencies.subarray(0, r.latencyCount), off);
@@ -447,9 +709,31 @@ async function runScenario(spec: ScenarioSpec): Promise<Result> {
     const window = Math.max(1, (lastRecv || tAtLastChange) - t0);
     const cpuWindow = Math.max(1, tAtLastChange - t0);
     const benchCpu = benchAtLastChange.user / 1000 + benchAtLastChange.system / 1000;
+    const serverCpuMs = total(cpuAtLastChange) - total(cpu0);
+    const redisMs = spec.target === 'graphql' && redis0 !== null && redis1 !== null ? redis1 - redis0 : null;
+    const dbMs = pgCpuDelta(pg0, pg1);
+    const sumMem = (ms: Array<{ rss: number; hwm: number }>, k: 'rss' | 'hwm') => ms.reduce((a, m) => a + m[k], 0);
+    const serverRssMb: Mem = {
+      idle: sumMem(memIdle, 'rss'),
+      connected: sumMem(memConnected, 'rss'),
+      end: sumMem(memEnd, 'rss'),
+      peak: sumMem(memEnd, 'hwm'),
+    };
+    const processes: ProcessResult[] = servers.map((srv, k) => {
+      // Subscriber i is on server i % servers.
+      const subsHere = Math.floor(spec.subs / servers.length) + (k < spec.subs % servers.length ? 1 : 0);
+      return {
+        pid: srv.pid,
+        subscribers: subsHere,
+        rssMb: { idle: memIdle[k].rss, connected: memConnected[k].rss, end: memEnd[k].rss, peak: memEnd[k].hwm },
+        rssPerConnKb: ((memConnected[k].rss - memIdle[k].rss) * 1024) / Math.max(1, subsHere),
+        cpuPct: ((cpuAtLastChange[k] - cpu0[k]) / cpuWindow) * 100,
+      };
+    });
     return {
       target: spec.target,
       scenario: spec.scenario,
+      servers: spec.servers,
       subscribers: spec.subs,
       messages: sendResult.sent,
       plannedMessages: spec.messages,
@@ -474,23 +758,26 @@ async function runScenario(spec: ScenarioSpec): Promise<Result> {
       lateSends: sendResult.late,
       maxSendLagMs: sendResult.maxLagMs,
       elapsedMs: window,
-      serverRssMb: { connected: memConnected.rss, end: memEnd.rss, peak: memEnd.hwm },
-      serverCpuPct: ((cpuAtLastChange - cpu0) / cpuWindow) * 100,
-      redisCpuPct:
-        spec.target === 'graphql' && redis0 !== null && redis1 !== null ? ((redis1 - redis0) / cpuWindow) * 100 : null,
+      serverRssMb,
+      rssPerConnKb: ((serverRssMb.connected - serverRssMb.idle) * 1024) / spec.subs,
+      cpuMsPer1kDeliveries: received > 0 ? (serverCpuMs / received) * 1000 : NaN,
+      serverCpuPct: (serverCpuMs / cpuWindow) * 100,
+      processes,
+      redisCpuPct: redisMs === null ? null : (redisMs / cpuWindow) * 100,
+      dbCpuPct: dbMs === null ? null : (dbMs / cpuWindow) * 100,
       benchCpuPct: (benchCpu / cpuWindow) * 100,
-      otherCpuPct:
-        ((machineAtLastChange - machine0 - (cpuAtLastChange - cpu0) - benchCpu -
-          (spec.target === 'graphql' && redis0 !== null && redis1 !== null ? redis1 - redis0 : 0)) /
-          cpuWindow) *
-        100,
+      otherCpuPct: ((machineAtLastChange - machine0 - serverCpuMs - benchCpu - (redisMs ?? 0) - (dbMs ?? 0)) / cpuWindow) * 100,
+      workers: nWorkers,
+      sourceAddrs: localAddresses.length,
       setupMs,
+      serverWarnings: [...warnings].map(([key, w]) => ({ message: key, count: w.count, first: w.first, example: w.example })),
+      serverWarningCount: warningCount,
     };
   } finally {
     sender?.close();
     await Promise.all(workers.map((w) => w.worker.terminate()));
     stopping = true;
-    await stopChild(server.child);
+    await Promise.all(servers.map((srv) => stopChild(srv.child)));
   }
 }
 
@@ -501,34 +788,51 @@ const f0 = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
 
-function table(rows: string[][]): string {
+function table(rows: string[][], leftCols = 3): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   return rows
     .map((r, i) => {
-      const line = r.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+      const line = r.map((cell, c) => (c < leftCols ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
       return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
     })
     .join('\n');
 }
 
+/** Below this many subscribers per process, GC noise (a few MB either way) swamps (conn − idle) / N. */
+const MIN_SUBS_FOR_KB = 1000;
+
+const targetLabel = (r: Pick<Result, 'target' | 'servers'>) => (r.servers > 1 ? `${r.target}×${r.servers}` : r.target);
+
 interface Ratio {
   scenario: string;
   subscribers: number;
+  /** What is compared with what: "graphql/bare" or "graphql×K/graphql". */
+  compared: string;
   deliveriesPerSec: number;
   p99: number;
+  rssPerConn: number;
+  cpuPer1k: number;
 }
 
 function ratios(results: Result[]): Ratio[] {
   const out: Ratio[] = [];
-  for (const g of results.filter((r) => r.target === 'graphql')) {
+  const make = (compared: string, a: Result, b: Result): Ratio => ({
+    scenario: a.scenario,
+    subscribers: a.subscribers,
+    compared,
+    deliveriesPerSec: a.deliveriesPerSec / b.deliveriesPerSec,
+    p99: a.latencyMs.p99 / b.latencyMs.p99,
+    rssPerConn: a.subscribers / a.servers >= MIN_SUBS_FOR_KB ? a.rssPerConnKb / b.rssPerConnKb : NaN,
+    cpuPer1k: a.cpuMsPer1kDeliveries / b.cpuMsPer1kDeliveries,
+  });
+  for (const g of results.filter((r) => r.target === 'graphql' && r.servers === 1)) {
     const b = results.find((r) => r.target === 'bare' && r.scenario === g.scenario && r.subscribers === g.subscribers);
-    if (!b) continue;
-    out.push({
-      scenario: g.scenario,
-      subscribers: g.subscribers,
-      deliveriesPerSec: g.deliveriesPerSec / b.deliveriesPerSec,
-      p99: g.latencyMs.p99 / b.latencyMs.p99,
-    });
+    if (b) out.push(make('graphql/bare', g, b));
+  }
+  // The cluster against one GraphQL process with as many subscribers (throughput).
+  for (const c of results.filter((r) => r.servers > 1)) {
+    const one = results.find((r) => r.target === 'graphql' && r.servers === 1 && r.scenario === 'throughput' && r.subscribers === c.subscribers);
+    if (one) out.push(make(`graphql×${c.servers}/graphql`, c, one));
   }
   return out;
 }
@@ -536,12 +840,13 @@ function ratios(results: Result[]): Ratio[] {
 function printTable(results: Result[], meta: Record<string, unknown>) {
   const head = [
     'target', 'scenario', 'subs', 'msgs', 'deliv/s', 'msg/s', 'p50 ms', 'p99 ms', 'max ms',
-    'lost', 'dup', 'ooo', 'err', 'rss MB conn→end', 'srv cpu', 'redis cpu', 'bench cpu', 'other cpu',
+    'lost', 'dup', 'ooo', 'err', 'rss MB idle→conn→end', 'KB/conn', 'cpu ms/1k', 'srv cpu', 'redis cpu', 'db cpu',
+    'bench cpu', 'other cpu',
   ];
   const rows = [head];
   for (const r of results) {
     rows.push([
-      r.target,
+      targetLabel(r),
       r.scenario,
       String(r.subscribers),
       r.messages < r.plannedMessages ? `${r.messages}/${r.plannedMessages}` : String(r.messages),
@@ -554,9 +859,12 @@ function printTable(results: Result[], meta: Record<string, unknown>) {
       String(r.duplicates),
       String(r.outOfOrder),
       String(r.sendErrors + r.failedConnections),
-      `${f0(r.serverRssMb.connected)}→${f0(r.serverRssMb.end)}`,
+      `${f0(r.serverRssMb.idle)}→${f0(r.serverRssMb.connected)}→${f0(r.serverRssMb.end)}`,
+      r.subscribers / r.servers >= MIN_SUBS_FOR_KB ? f1(r.rssPerConnKb) : '–',
+      f1(r.cpuMsPer1kDeliveries),
       `${f0(r.serverCpuPct)}%`,
       r.redisCpuPct === null ? '–' : `${f0(r.redisCpuPct)}%`,
+      r.dbCpuPct === null ? '–' : `${f0(r.dbCpuPct)}%`,
       `${f0(r.benchCpuPct)}%`,
       `${f0(r.otherCpuPct)}%`,
     ]);
@@ -565,34 +873,93 @@ function printTable(results: Result[], meta: Record<string, unknown>) {
   out.push('');
   out.push(
     `chat bench — db ${meta.db}, pubsub ${meta.pubsub}, window ${meta.window}, ${meta.size}-char messages, ` +
-      `${meta.workers} subscriber worker thread(s), ${meta.cpus} CPUs, node ${process.version}`,
+      `${meta.cpus} CPUs, node ${process.version}`,
     `selection { ${meta.selection} }, clientId ${meta.clientId ? 'on' : 'off'}, ${meta.serverLimits}`,
   );
   out.push('');
   out.push(table(rows));
+
   const rs = ratios(results);
   if (rs.length) {
     out.push('');
-    out.push('GraphQL / bare ws:');
+    out.push('Ratios (GraphQL / bare ws; cluster / one GraphQL process):');
     out.push(
-      table([
-        ['scenario', 'subs', '', 'deliv/s ratio', 'p99 ratio'],
-        ...rs.map((r) => [r.scenario, String(r.subscribers), '', f2(r.deliveriesPerSec), f2(r.p99)]),
-      ]),
+      table(
+        [
+          ['compared', 'scenario', 'subs', 'deliv/s', 'p99', 'KB/conn', 'cpu ms/1k'],
+          ...rs.map((r) => [r.compared, r.scenario, String(r.subscribers), f2(r.deliveriesPerSec), f2(r.p99), f2(r.rssPerConn), f2(r.cpuPer1k)]),
+        ],
+        3,
+      ),
     );
   }
+
+  const multi = results.filter((r) => r.servers > 1);
+  if (multi.length) {
+    out.push('');
+    out.push('Cluster processes (the sender is on the first; subscribers split evenly):');
+    const prow = [['target', 'subs', 'process', 'pid', 'subs here', 'rss MB idle→conn→end', 'peak MB', 'KB/conn', 'cpu']];
+    for (const r of multi) {
+      r.processes.forEach((p, k) =>
+        prow.push([
+          targetLabel(r),
+          String(r.subscribers),
+          `${k + 1}${k === 0 ? ' (sender)' : ''}`,
+          String(p.pid),
+          String(p.subscribers),
+          `${f0(p.rssMb.idle)}→${f0(p.rssMb.connected)}→${f0(p.rssMb.end)}`,
+          f0(p.rssMb.peak),
+          p.subscribers >= MIN_SUBS_FOR_KB ? f1(p.rssPerConnKb) : '–',
+          `${f0(p.cpuPct)}%`,
+        ]),
+      );
+    }
+    out.push(table(prow, 3));
+  }
+
+  const setupRows = results.filter((r) => r.subscribers >= 1000);
+  if (setupRows.length) {
+    out.push('');
+    out.push(
+      'Setup (start, connect, subscribe, warm-up): ' +
+        setupRows
+          .map((r) => `${targetLabel(r)}/${r.scenario}/${r.subscribers}: ${f1(r.setupMs / 1000)} s (${r.workers} worker${r.workers > 1 ? 's' : ''}, ${r.sourceAddrs || 'default'} source addr${r.sourceAddrs === 1 ? '' : 's'})`)
+          .join('; '),
+    );
+  }
+
+  // The production target: 10,000 subscribers in one process, under 20 KB each.
+  for (const r of results.filter((r) => r.target === 'graphql' && r.servers === 1 && r.subscribers >= 10_000)) {
+    const ok = r.rssPerConnKb < 20 && r.lost === 0 && r.failedConnections === 0;
+    out.push(
+      `target 10,000 subscribers/process < 20 KB each — ${r.scenario} ${r.subscribers}: ${f1(r.rssPerConnKb)} KB/conn, ` +
+        `lost ${r.lost}, failed sockets ${r.failedConnections}, peak RSS ${f0(r.serverRssMb.peak)} MB → ${ok ? 'MET' : 'NOT MET'}`,
+    );
+  }
+
   out.push('');
   out.push('deliv/s = unique deliveries / (last delivery − first send); msg/s = messages acknowledged / send time;');
   out.push('latency = receipt − send time (in the content); lost = subs×msgs − unique received; ooo = seq lower than');
   out.push('one already received; err = send errors + failed subscriber sockets; cpu = % of one core over the run');
-  out.push('(srv = server process, bench = this process incl. subscriber threads, other = the rest of the machine:');
-  out.push('if "other" is high, something else competed for the CPUs and the figures are pessimistic).');
+  out.push('(srv = server process(es), db = PostgreSQL backends of the bench database, bench = this process incl.');
+  out.push('subscriber threads, other = the rest of the machine: if "other" is high, something else competed for');
+  out.push('the CPUs and the figures are pessimistic).');
+  out.push('rss idle = after one warm-up request, before subscribers; conn = all subscribed and warmed up; end = after');
+  out.push('the run (summed over processes for ×K); KB/conn = (conn − idle) / subs, shown from 1,000 subscribers per');
+  out.push('process (below, GC noise of a few MB swamps it; --json has it); cpu ms/1k = server CPU ms (utime+stime, all');
+  out.push('processes) per 1,000 unique deliveries over the measured window (10 ms clock ticks).');
   out.push('msgs "a/b": the send time limit (--max-send) stopped the run after a of b messages; deliveries still');
   out.push('undelivered when the drain limit (--max-drain) ran out count as lost.');
   for (const r of results) {
-    if (r.firstSendError) out.push(`! ${r.target}/${r.scenario}/${r.subscribers}: first send error: ${r.firstSendError}`);
-    for (const e of r.subscriberErrors) out.push(`! ${r.target}/${r.scenario}/${r.subscribers}: ${e}`);
-    if (r.lateSends) out.push(`! ${r.target}/${r.scenario}/${r.subscribers}: ${r.lateSends} sends >5 ms behind schedule (max ${f1(r.maxSendLagMs)} ms)`);
+    const tag = `${targetLabel(r)}/${r.scenario}/${r.subscribers}`;
+    if (r.firstSendError) out.push(`! ${tag}: first send error: ${r.firstSendError}`);
+    for (const e of r.subscriberErrors) out.push(`! ${tag}: ${e}`);
+    if (r.lateSends) out.push(`! ${tag}: ${r.lateSends} sends >5 ms behind schedule (max ${f1(r.maxSendLagMs)} ms)`);
+    if (r.serverWarningCount) {
+      out.push(`! ${tag}: the server logged ${r.serverWarningCount} line(s) at warn level or above:`);
+      for (const w of r.serverWarnings) out.push(`    ${w.count}× ${w.message} (first: ${w.first})`);
+      if (r.serverWarnings[0]) out.push(`    e.g. ${r.serverWarnings[0].example}`);
+    }
   }
   process.stdout.write(out.join('\n') + '\n');
 }
@@ -601,22 +968,29 @@ function printTable(results: Result[], meta: Record<string, unknown>) {
 
 async function main() {
   installSignalHandlers();
-  if (targets.includes('graphql')) dbChoice = await chooseDatabase();
+  if (targets.includes('graphql') && scenarios.some((s) => s !== 'cluster')) dbChoice = await chooseDatabase();
   if (flags['cpu-prof']) log(`server CPU profiles go to ${profileDir}`);
 
   const specs: ScenarioSpec[] = [];
   for (const scenario of scenarios) {
-    for (const subs of subsList) {
+    if (scenario === 'cluster') {
+      for (const subs of clusterSubsList) {
+        specs.push({ target: 'graphql', scenario, subs, messages: throughputMessagesFor(subs), servers: clusterSize });
+      }
+      continue;
+    }
+    for (const subs of scenario === 'latency' ? latencySubsList : subsList) {
       for (const target of targets) {
-        if (scenario === 'throughput') specs.push({ target, scenario, subs, messages: throughputMessages });
-        else specs.push({ target, scenario, subs, messages: Math.max(1, Math.round(rate * duration)), intervalMs: 1000 / rate });
+        if (scenario === 'throughput') specs.push({ target, scenario, subs, messages: throughputMessagesFor(subs), servers: 1 });
+        else specs.push({ target, scenario, subs, messages: Math.max(1, Math.round(rate * duration)), intervalMs: 1000 / rate, servers: 1 });
       }
     }
   }
 
+  const started = nowMs();
   const results: Result[] = [];
   for (const spec of specs) {
-    log(`${spec.target} ${spec.scenario}: ${spec.subs} subscribers, ${spec.messages} messages` +
+    log(`${targetLabel(spec)} ${spec.scenario}: ${spec.subs} subscribers, ${spec.messages} messages` +
       (spec.intervalMs ? ` at ${rate}/s` : `, window ${windowSize}`));
     let r: Result;
     try {
@@ -629,21 +1003,27 @@ async function main() {
     }
     log(
       `  → ${f0(r.deliveriesPerSec)} deliveries/s, p50 ${f2(r.latencyMs.p50)} ms, p99 ${f2(r.latencyMs.p99)} ms, ` +
-        `lost ${r.lost}, server cpu ${f0(r.serverCpuPct)}%, bench cpu ${f0(r.benchCpuPct)}%`,
+        `lost ${r.lost}, server cpu ${f0(r.serverCpuPct)}%, ${f1(r.cpuMsPer1kDeliveries)} cpu ms/1k deliveries, ` +
+        `rss ${f0(r.serverRssMb.idle)}→${f0(r.serverRssMb.connected)} MB (${f1(r.rssPerConnKb)} KB/conn), bench cpu ${f0(r.benchCpuPct)}%, ` +
+        `other cpu ${f0(r.otherCpuPct)}%, setup ${f1(r.setupMs / 1000)} s`,
     );
     results.push(r);
   }
+  log(`all scenarios done in ${f1((nowMs() - started) / 1000)} s`);
 
   const meta = {
-    db: targets.includes('graphql') ? dbChoice!.kind : 'n/a',
+    db:
+      (targets.includes('graphql') && dbChoice ? dbChoice.kind : 'n/a') +
+      (scenarios.includes('cluster') ? ' (cluster: postgres)' : ''),
     pubsub: redisUrl ? 'redis' : 'in-process',
     window: windowSize,
     size,
-    workers: workerCount,
+    workers: [...new Set(results.map((r) => r.workers))].join('/'),
     cpus: cpus().length,
     clientId: useClientId,
     selection: flags.selection,
     serverLimits: flags['server-limits'] ? 'server defaults' : 'rate limits off, connection limits raised',
+    totalSeconds: (nowMs() - started) / 1000,
   };
   if (flags.json) {
     process.stdout.write(JSON.stringify({ meta, results, ratios: ratios(results) }, null, 2) + '\n');

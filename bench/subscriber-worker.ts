@@ -14,7 +14,12 @@ import { GRAPHQL_WS_PROTOCOL, P_FAILED, P_OPEN, P_RECEIVED, P_WARM, nowMs, subsc
 
 export interface WorkerInit {
   target: Target;
-  url: string;
+  /** Server URLs: connection i (global index firstIndex + j) goes to urls[i % urls.length]. */
+  urls: string[];
+  /** Global index of this worker's first connection (spreads servers and source addresses evenly). */
+  firstIndex: number;
+  /** Loopback source addresses (127.0.0.0/8) to spread connections over; empty = the OS default. */
+  localAddresses: string[];
   room: string;
   runId: string;
   connections: number;
@@ -129,12 +134,13 @@ function onFrame(conn: Conn, raw: WebSocket.RawData) {
   }
 }
 
-function open(): Promise<void> {
+function open(index: number): Promise<void> {
   return new Promise((resolve) => {
+    const url = init.urls[index % init.urls.length];
+    const options: WebSocket.ClientOptions = { perMessageDeflate: false };
+    if (init.localAddresses.length) options.localAddress = init.localAddresses[index % init.localAddresses.length];
     const ws =
-      init.target === 'graphql'
-        ? new WebSocket(init.url, GRAPHQL_WS_PROTOCOL, { perMessageDeflate: false })
-        : new WebSocket(init.url, { perMessageDeflate: false });
+      init.target === 'graphql' ? new WebSocket(url, GRAPHQL_WS_PROTOCOL, options) : new WebSocket(url, options);
     const conn: Conn = { ws, seen: new Uint8Array(M), lastSeq: 0, warm: false };
     conns.push(conn);
     let opened = false;
@@ -161,8 +167,8 @@ async function connectAll() {
   let next = 0;
   const lane = async () => {
     while (next < init.connections) {
-      next++;
-      await open();
+      const j = next++;
+      await open(init.firstIndex + j);
     }
   };
   await Promise.all(Array.from({ length: Math.min(init.connectConcurrency, init.connections) }, lane));
