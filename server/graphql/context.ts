@@ -30,6 +30,8 @@ export interface Context extends Services {
 /** Set on the graphql-ws connection by ws.ts when the socket connects. */
 export type SocketExtra = {
   auth?: Authenticated | null;
+  /** The client's address, taken when the socket connected. */
+  ip?: string;
   /** Checks the socket's credential again (it may have been revoked since it connected). */
   reauthenticate?: () => Promise<Authenticated | null>;
 };
@@ -42,7 +44,7 @@ export async function createContext(
   initial: { request?: Request; req?: IncomingMessage; extra?: SocketExtra },
 ): Promise<Context> {
   const ip = clientIp(initial.req?.headers['x-forwarded-for'], initial.req?.socket.remoteAddress, services.config.TRUST_PROXY);
-  if (initial.extra) return { ...services, auth: initial.extra.auth ?? null, ip };
+  if (initial.extra) return { ...services, auth: initial.extra.auth ?? null, ip: initial.extra.ip };
 
   const request = initial.request!;
   const secure = isHttps(request.url, request.headers, services.config.TRUST_PROXY);

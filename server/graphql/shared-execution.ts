@@ -99,8 +99,13 @@ export async function subscribeShared(
   const stream = await createSourceEventStream(args);
   if (!isAsyncIterable(stream)) return masked(stream, maskError);
   const prefix = `{"id":${JSON.stringify(sink.id)},"type":"next","payload":`;
+  // Executing the selection needs neither the context nor the envelope: graphql-ws keeps
+  // `args` for the life of the subscription, so drop them (memory per subscriber).
+  const { schema, document, operationName, variableValues } = args;
+  args.contextValue = undefined;
+  args.rootValue = undefined;
   const run = (event: object) => () => {
-    const result = execute({ ...args, rootValue: event });
+    const result = execute({ schema, document, operationName, variableValues, rootValue: event });
     const serialise = (r: ExecutionResult) => JSON.stringify(masked(r, maskError));
     return result instanceof Promise ? result.then(serialise) : serialise(result);
   };

@@ -60,7 +60,8 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Ser
     const ip = ipOf(req);
     perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
     services.metrics.connections.inc();
-    socket.once('close', () => {
+    // 'close' fires once; `on` avoids the per-socket wrapper `once` allocates.
+    socket.on('close', () => {
       services.metrics.connections.dec();
       const left = (perIp.get(ip) ?? 1) - 1;
       if (left > 0) perIp.set(ip, left);
@@ -73,6 +74,9 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Ser
         const raw = ctx.connectionParams?.authorization;
         if (raw !== undefined && raw !== null && typeof raw !== 'string') return false;
         const cookie = ctx.extra.request.headers.cookie;
+        ctx.extra.ip = ipOf(ctx.extra.request);
+        // Nothing else of the upgrade request is needed: let it go (memory per socket).
+        (ctx.extra as { request?: IncomingMessage }).request = undefined;
         ctx.extra.reauthenticate = raw
           ? // "Bearer <token>" or the bare token.
             () => services.credentials.bearer(raw.replace(/^bearer\s+/i, '').trim())
@@ -117,7 +121,6 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Ser
         }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
-          req: ctx.extra.request,
           socket: ctx.extra.socket,
           params,
         });
