@@ -32,6 +32,8 @@ export type SocketExtra = {
   auth?: Authenticated | null;
   /** The client's address, taken when the socket connected. */
   ip?: string;
+  /** When the credential was last found valid (ms since epoch). */
+  checkedAt?: number;
   /** Checks the socket's credential again (it may have been revoked since it connected). */
   reauthenticate?: () => Promise<Authenticated | null>;
 };

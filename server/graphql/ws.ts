@@ -17,6 +17,9 @@ import type { Services } from '../services.js';
 import type { Yoga } from './yoga.js';
 import type { SocketExtra } from './context.js';
 
+/** How stale a socket's credential check may be before an operation checks it again. */
+const RECHECK_MS = 2000;
+
 const headerBag = (headers: IncomingHttpHeaders) => ({
   get: (name: string) => {
     const value = headers[name.toLowerCase()];
@@ -83,6 +86,7 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Ser
           : () => services.credentials.authenticate({ cookie });
         try {
           ctx.extra.auth = await ctx.extra.reauthenticate();
+          ctx.extra.checkedAt = Date.now();
           return true;
         } catch (err) {
           if (!(err instanceof AppError)) {
@@ -111,9 +115,11 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Ser
         }
         // A credential revoked (sign-out, token revoked) or expired since the socket
         // connected ends the socket, as an invalid one would have at connect time.
-        if (ctx.extra.auth) {
+        // Checked at most every RECHECK_MS, so a busy socket does not pay a lookup per send.
+        if (ctx.extra.auth && Date.now() - (ctx.extra.checkedAt ?? 0) > RECHECK_MS) {
           try {
             ctx.extra.auth = await ctx.extra.reauthenticate!();
+            ctx.extra.checkedAt = Date.now();
           } catch {
             ctx.extra.socket.close(4403, 'Forbidden');
             return [new GraphQLError('Forbidden', { extensions: { code: 'UNAUTHENTICATED' } })];
