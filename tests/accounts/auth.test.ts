@@ -141,6 +141,14 @@ describe.each(providers)('accounts on %s', (provider) => {
         clients,
       );
       expect(wsAfter).toBe(4403);
+      // The socket opened before the revocation: once its last check is over 2 s old, its
+      // next operation finds the token revoked, is refused and the socket closed (4403).
+      await sleep(2100);
+      const openAfter = await wsExecute(socket, SEND, { room, content: 'after revoke' }).then(
+        (r) => r.errors?.[0]?.extensions?.code ?? 'sent',
+        (e) => e?.code,
+      );
+      expect([4403, 'UNAUTHENTICATED']).toContain(openAfter);
       await sleep(200);
       expect(sub.messages.some((m) => m.content === 'after revoke')).toBe(false);
       expect(await lastSeq(server.graphqlUrl, room)).toBe(base + 3);
