@@ -124,6 +124,10 @@ describe.each(providers)('accounts on %s', (provider) => {
       expect((await gql(server.graphqlUrl, REVOKE, { id: apiToken.id }, mallory.token)).data.revokeApiToken).toBe(false);
       expect((await gql(server.graphqlUrl, ME, {}, token)).data.me.username).toBe(alice.username);
 
+      // Keep `socket` connected through the revocation (a lazy client closes when idle).
+      const keepOpen = subscribeRoom(socket, uniqueRoom('keep-open'), 0);
+      await sleep(300);
+
       // Revoke (once).
       expect((await gql(server.graphqlUrl, REVOKE, { id: apiToken.id }, alice.token)).data.revokeApiToken).toBe(true);
       expect((await gql(server.graphqlUrl, REVOKE, { id: apiToken.id }, alice.token)).data.revokeApiToken).toBe(false);
@@ -149,6 +153,7 @@ describe.each(providers)('accounts on %s', (provider) => {
         (e) => e?.code,
       );
       expect([4403, 'UNAUTHENTICATED']).toContain(openAfter);
+      await keepOpen.until(() => keepOpen.completed || keepOpen.errors.length > 0, 5000, 'the open socket to close');
       await sleep(200);
       expect(sub.messages.some((m) => m.content === 'after revoke')).toBe(false);
       expect(await lastSeq(server.graphqlUrl, room)).toBe(base + 3);
