@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../support/db.js';
 import { root, startServer } from '../support/server.js';
+import { send, signUp, uniqueRoom } from '../support/client.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -50,5 +51,45 @@ describe('server', () => {
     const external = [...html.matchAll(/<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*["'](https?:)?\/\/[^"']+/gi)].map((m) => m[0]);
     expect(external).toEqual([]);
     expect(html).toMatch(/subscriptionsProtocol["']?\s*:\s*["']WS/);
+  });
+
+  it('also serves subscriptions over HTTP (server-sent events), with replay then live', async () => {
+    const db = await freshDatabase('sqlite');
+    cleanup.push(() => db.drop());
+    const server = await startServer({ databaseUrl: db.url });
+    cleanup.push(() => server.stop());
+    const dana = await signUp(server.graphqlUrl, 'dana');
+    const room = uniqueRoom('sse');
+    await send(server.graphqlUrl, dana.token, room, 'stored before');
+
+    const query = `subscription { messageAdded(room: "${room}", after: 0) { seq content } }`;
+    const abort = new AbortController();
+    const res = await fetch(`${server.graphqlUrl}?query=${encodeURIComponent(query)}`, {
+      headers: { accept: 'text/event-stream' },
+      signal: abort.signal,
+    });
+    expect(res.status).toBe(200);
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const seen: { seq: number; content: string }[] = [];
+    let buffer = '';
+    const read = async (n: number) => {
+      while (seen.length < n) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        for (const match of buffer.matchAll(/^data: (.+)$/gm)) {
+          const payload = JSON.parse(match[1]).data?.messageAdded;
+          if (payload && !seen.some((m) => m.seq === payload.seq)) seen.push(payload);
+        }
+      }
+    };
+    await read(1);
+    await send(server.graphqlUrl, dana.token, room, 'live after');
+    await read(2);
+    abort.abort();
+    expect(seen).toEqual([
+      { seq: 1, content: 'stored before' },
+      { seq: 2, content: 'live after' },
+    ]);
   });
 });
