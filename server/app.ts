@@ -30,15 +30,14 @@ export interface App {
 export function createApp(services: Services): App {
   const { config } = services;
   const yoga = createGraphQL(services);
-  const corsOrigins = services.origins.corsOrigins;
   const rest = createServerAdapter<{ req: IncomingMessage }>(
     (request, { req }) => {
       const room = SEND_MESSAGE_PATH.exec(new URL(request.url).pathname)![1];
       const ip = clientIp(req.headers['x-forwarded-for'], req.socket.remoteAddress, config.TRUST_PROXY);
       return sendMessageRoute(services, request, room, ip);
     },
-    // The same CORS policy as /graphql: only the origins ALLOWED_ORIGINS names.
-    { plugins: corsOrigins.length ? [useCORS({ origin: corsOrigins, credentials: true })] : [] },
+    // The same CORS policy as /graphql.
+    { plugins: services.origins.cors ? [useCORS(services.origins.cors)] : [] },
   );
   const web = webPages();
   const logHttp = pinoHttp({

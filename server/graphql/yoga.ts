@@ -22,12 +22,10 @@ export async function loadGraphiQL() {
 
 export function createGraphQL(services: Services): Yoga {
   const log = services.log.child({ name: 'graphql' });
-  const corsOrigins = services.origins.corsOrigins;
   return createYoga<ServerContext, Context>({
     schema,
     plugins: [...armorPlugins(), useSetCookies(), useCookieOriginCheck()],
-    // Same-origin pages need no CORS; other origins only when ALLOWED_ORIGINS names them.
-    cors: corsOrigins.length ? { origin: corsOrigins, credentials: true } : false,
+    cors: services.origins.cors ?? false,
     graphqlEndpoint: '/graphql',
     context: (initial) => createContext(services, initial),
     maskedErrors: { maskError: createMaskError(services.metrics) },

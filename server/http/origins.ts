@@ -53,8 +53,12 @@ export class Origins {
     return !origin || this.isAllowed(origin, headers, secure);
   }
 
-  /** For CORS: the allowed foreign origins (the own origin needs no CORS). */
-  get corsOrigins(): string[] {
-    return [...this.configured];
+  /**
+   * The CORS policy of every route that acts on a user's behalf: only the origins
+   * ALLOWED_ORIGINS names, with credentials (the own origin needs no CORS); none when
+   * it names none.
+   */
+  get cors(): { origin: string[]; credentials: true } | undefined {
+    return this.configured.size ? { origin: [...this.configured], credentials: true } : undefined;
   }
 }
