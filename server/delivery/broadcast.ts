@@ -143,6 +143,8 @@ export async function subscribeShared(
 type Writer = {
   /** Writes a frame; a promise means the socket is behind and the caller should wait. */
   write(payload: string): void | Promise<void>;
+  /** Whether the socket is gone (nothing more can be written). */
+  gone(): boolean;
   /** Whether the socket (or its address) has fallen too far behind to keep it. */
   tooFarBehind(): boolean;
 };
@@ -151,8 +153,8 @@ function socketWriter({ socket, client, budgets }: Sink, prefix: string): Writer
   return {
     tooFarBehind: () =>
       socket.bufferedAmount > MAX_SOCKET_BUFFERED_BYTES || budgets.overBudget(client, socket),
+    gone: () => socket.readyState !== socket.OPEN,
     write: (payload) => {
-      if (socket.readyState !== socket.OPEN) return;
       const frame = `${prefix}${payload}}`;
       if (socket.bufferedAmount < BEHIND_BYTES) return void socket.send(frame);
       return new Promise((resolve) => socket.send(frame, () => resolve()));
@@ -170,6 +172,8 @@ function pushDirectly(
   // behind it so the order holds.
   let queue: Promise<void> | undefined;
   const write = (payload: string) => {
+    // A closed socket ends its streams now (graphql-ws also will, when its close event runs).
+    if (writer.gone()) return stream.close();
     if (writer.tooFarBehind()) return stream.fail(stream.behind());
     return writer.write(payload);
   };
@@ -205,6 +209,7 @@ function pump(
     for (;;) {
       const { done, value: event } = await source.next();
       if (done) return;
+      if (writer.gone()) return void (await source.return?.());
       if (writer.tooFarBehind()) {
         await source.return?.();
         throw new GraphQLError('This subscription fell too far behind and was stopped. Subscribe again.', {

@@ -130,6 +130,7 @@ export class LiveStream<T extends Sequenced> implements AsyncIterableIterator<T>
       while (!this.closed && this.last !== undefined) {
         const page = await this.deps.readAfter(this.room, this.last, REPLAY_PAGE);
         for (const event of page) {
+          if (this.closed) return;
           const taken = give(event);
           if (taken) await this.withinStall(taken);
         }
@@ -140,10 +141,12 @@ export class LiveStream<T extends Sequenced> implements AsyncIterableIterator<T>
     }
   }
 
+  /** Waits for the reader to take an event: at most REPLAY_STALL_MS, and not past close(). */
   private async withinStall(taken: Promise<void>) {
     let timer: NodeJS.Timeout | undefined;
     const stalled = new Promise<'stalled'>((resolve) => (timer = setTimeout(() => resolve('stalled'), REPLAY_STALL_MS)));
-    const outcome = await Promise.race([taken, stalled]);
+    const closed = new Promise<void>((resolve) => this.endWaiters.push({ resolve, reject: () => resolve() }));
+    const outcome = await Promise.race([taken, stalled, closed]);
     clearTimeout(timer);
     if (outcome === 'stalled') throw fellBehind(this.resumeAfter());
   }

@@ -113,6 +113,9 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Ser
           return false; // graphql-ws closes the socket with CloseCode.Forbidden (4403)
         }
       },
+      // graphql-ws wraps an error thrown by a running subscription (e.g. FELL_BEHIND) in a
+      // bare GraphQLError: give it its code and details as every other error has them.
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => (maskError(e, 'Unexpected error.') as GraphQLError).toJSON()),
       execute: (args) => (args.rootValue as Envelope).execute(args) as never,
       subscribe: (args) => {
         const envelope = args.rootValue as Envelope;
