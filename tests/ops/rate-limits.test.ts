@@ -76,18 +76,22 @@ describe('limits (SQLite, counters in Redis)', () => {
   let server: RunningServer;
   let serverB: Promise<RunningServer>;
   let alice: Awaited<ReturnType<typeof signUp>>; // sign-up 1 of 2
+  let keys: Redis;
 
   beforeAll(async () => {
     db = await freshDatabase('sqlite');
     cleanup.push(() => db.drop());
     const redis = await ownRedis();
     cleanup.push(() => redis.stop());
+    keys = new Redis(redis.url);
+    cleanup.push(async () => keys.disconnect());
     const env = {
       REDIS_URL: redis.url,
       RATE_MESSAGES_PER_MINUTE: '5',
-      // Small, so the tests need few attempts (defaults: 10 and 100).
+      // Small, so the tests need few attempts (defaults: 10, 100 and 100).
       RATE_SIGNIN_FAILURES_PER_USERNAME_AND_IP: '3',
       RATE_SIGNIN_FAILURES_PER_USERNAME: '5',
+      RATE_SIGNIN_FAILURES_PER_IP: '6',
       RATE_SIGNUPS_PER_IP: '2',
       MAX_SUBSCRIPTIONS_PER_CONNECTION: '2',
       MAX_CONNECTIONS_PER_IP: '3',
@@ -158,6 +162,19 @@ describe('limits (SQLite, counters in Redis)', () => {
     const locked = await signIn('127.0.0.1', alice.username, PASSWORD);
     expect(locked.json.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
     expect(locked.json.errors?.[0].message).toMatch(/Too many failed sign-ins for this user\./);
+  });
+
+  it('an address over its failure limit is refused before any per-username counting: 6 failures, then even a real username adds no key', async () => {
+    const signIn = (u: string, p: string) => post(server.graphqlUrl, { query: SIGN_IN, variables: { u, p } }, { from: '127.0.0.9' });
+    for (let i = 1; i <= 6; i++) {
+      const r = await signIn(`nobody_${i}`, 'wrong');
+      expect(r.json.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    }
+    const before = (await keys.keys('*')).sort();
+    const refused = await signIn(alice.username, PASSWORD);
+    expect(refused.json.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    expect(refused.json.errors?.[0].message).toMatch(/Too many failed sign-ins from this address/);
+    expect((await keys.keys('*')).sort()).toEqual(before);
   });
 
   it('the 3rd sign-up from one address is refused', async () => {
