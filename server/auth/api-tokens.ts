@@ -16,7 +16,6 @@ export const isApiToken = (token: string) => token.startsWith(API_TOKEN_PREFIX);
 
 const tooMany = () =>
   badInput(`You have ${MAX_API_TOKENS} API tokens, the most one user may hold. Revoke one to create another.`, {
-    field: 'name',
     limit: MAX_API_TOKENS,
   });
 
