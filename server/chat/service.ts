@@ -1,10 +1,11 @@
 // The chat service: the one path by which messages are validated, stored, published
 // and read. GraphQL resolvers, the REST endpoint and anything later call this.
 //
-// Send = validate → rate limit → one transaction that bumps the room's lastSeq and
-// inserts the message with that seq (store.ts; concurrent sends share a transaction) →
-// commit → publish. Nothing is published unless the commit succeeded; a failed publish
-// is logged and subscribers recover the message from the database (room-feed.ts).
+// Send = validate → rate limits (per user per room, per user, new rooms per user) → one
+// transaction that bumps the room's lastSeq and inserts the message with that seq
+// (store.ts; concurrent sends share a transaction) → commit → publish. Nothing is
+// published unless the commit succeeded; a failed publish is logged and subscribers
+// recover the message from the database (room-feed.ts).
 import { AppError } from '../errors.js';
 import type { Db } from '../db/client.js';
 import type { Bus } from '../delivery/bus.js';
@@ -90,6 +91,7 @@ export class ChatService {
 
     try {
       await this.limits.message(sender.id, room);
+      if (!(await this.roomExists(room))) await this.limits.newRoom(sender.id);
     } catch (err) {
       // A retry of a message that was stored is answered, whatever the limit says.
       const existing = clientId && (await this.findByClientId(sender.id, clientId));
@@ -115,6 +117,19 @@ export class ChatService {
     timer();
     this.metrics.messagesSent.inc();
     return message;
+  }
+
+  /** Rooms seen to exist (rooms are never deleted), so most sends skip the lookup. */
+  private readonly knownRooms = new Set<string>();
+
+  /** Whether a room has been created (by its first message): for the new-rooms limit. */
+  private async roomExists(name: string): Promise<boolean> {
+    if (this.knownRooms.has(name)) return true;
+    const row = await this.db.room.findUnique({ where: { name }, select: { id: true } });
+    if (!row) return false;
+    if (this.knownRooms.size >= 10_000) this.knownRooms.clear();
+    this.knownRooms.add(name);
+    return true;
   }
 
   private storeFailed(err: unknown): never {
