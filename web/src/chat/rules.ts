@@ -1,13 +1,12 @@
-// Client-side copies of the server's input rules, for inline validation before a request.
-// The server stays the authority. Keep in step with server/chat/rules.ts (roomName), which
-// cannot be imported here without bundling server code.
-const roomNamePattern = /^[\p{L}\p{M}\p{Nd}_-]+$/u;
+// The room-name rule the page checks before it asks the server: the server's own rule,
+// imported from server/chat/rules.ts (which imports only server/errors.ts, itself free of
+// imports, so the bundle gains a few lines), so the page refuses exactly the names the
+// server refuses and opens the same canonical (NFC) name.
+import { isRoomName, roomName as serverRoomName } from '../../../server/chat/rules';
 
 /** The canonical (NFC) room name, or null when the server would refuse it. */
 export function roomName(raw: string): string | null {
-  const name = raw.trim().normalize('NFC');
-  const length = [...name].length;
-  return length >= 1 && length <= 64 && roomNamePattern.test(name) ? name : null;
+  return isRoomName(raw) ? serverRoomName(raw) : null;
 }
 
 export const roomPath = (name: string) => `/chat/${encodeURIComponent(name)}/`;
