@@ -18,7 +18,7 @@ export function outcomeOf(result: { data?: unknown; error?: CombinedError }): De
   return status !== undefined && status >= 500 ? 'transient' : 'refused';
 }
 
-export interface DeliveryQueueOptions {
+interface DeliveryQueueOptions {
   /** Sends one item; undefined when there is nothing (left) to send for that id. */
   attempt(clientId: string): Promise<DeliveryOutcome | undefined>;
   /** The ids a flush sends, in order (everything not refused). */

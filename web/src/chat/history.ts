@@ -4,7 +4,7 @@ import { createSignal } from 'solid-js';
 import type { Client } from '@urql/core';
 import { RoomMessagesQuery, type Message } from '../graphql/documents';
 
-export type FirstPage =
+type FirstPage =
   | { ok: true; messages: Message[]; /** The room's newest seq (0: empty). */ lastSeq: number }
   | { ok: false; message?: string };
 

@@ -3,7 +3,7 @@
 // that were not refused go out again with the same clientId (the server stores each once).
 import type { User } from '../graphql/documents';
 
-export type OutgoingState = 'sending' | 'queued' | 'failed';
+type OutgoingState = 'sending' | 'queued' | 'failed';
 
 export interface Outgoing {
   clientId: string;

@@ -20,7 +20,7 @@ import { patchOutgoing, restoreOutbox, saveOutbox, withoutOutgoing, type Outgoin
 import { createDeliveryQueue, outcomeOf } from './delivery-queue';
 import { mergeBySeq, settle } from './echo';
 
-export type LoadState = { state: 'loading' } | { state: 'ready' } | { state: 'error'; message?: string };
+type LoadState = { state: 'loading' } | { state: 'ready' } | { state: 'error'; message?: string };
 
 export function createRoom(client: Client, name: string, me: () => User | null | undefined) {
   const [messages, setMessages] = createSignal<readonly Message[]>([]);

@@ -7,7 +7,7 @@ import type { RoomsQuery as RoomsResult } from '../gql/graphql';
 import { onReconnected } from '../connection';
 
 /** One room of the list, as the `rooms` query selects it. */
-export type RoomSummary = RoomsResult['rooms']['edges'][number]['node'];
+type RoomSummary = RoomsResult['rooms']['edges'][number]['node'];
 
 export function createRooms(client: Client, first = 50) {
   const [rooms, setRooms] = createSignal<RoomSummary[]>([]);

@@ -3,14 +3,15 @@
 // (UserFieldsFragment, MessageFieldsFragment in ../gql) are the client's User and Message.
 import { graphql } from '../gql';
 
-export const UserFields = graphql(`
+// The two fragments: spread by the operations below (the generated documents carry them).
+graphql(`
   fragment UserFields on User {
     id
     username
   }
 `);
 
-export const MessageFields = graphql(`
+graphql(`
   fragment MessageFields on Message {
     id
     seq
