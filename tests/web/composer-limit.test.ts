@@ -1,12 +1,13 @@
 // The composer and the server's message limit, in a real browser: the page learns the
 // limit from the server (the `limits` query), counts code points as the server does, never
-// cuts what was typed or pasted, and says when a message is too long instead of sending it.
+// cuts what was typed or pasted, and says when a message is too long instead of sending it
+// (screenshot: tests/.artifacts/composer-too-long.png).
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { uniqueRoom } from '../support/client.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { startServer, type RunningServer } from '../support/server.js';
-import { contextFor, newUser, openRoom, shownMessages, startWebEnv, TEST_ENV, type TestUser, type WebEnv } from './helpers.js';
+import { contextFor, newUser, openRoom, screenshot, shownMessages, startWebEnv, TEST_ENV, type TestUser, type WebEnv } from './helpers.js';
 
 let env: WebEnv;
 let alice: TestUser;
@@ -48,8 +49,9 @@ test('over the default limit: nothing is cut, the page says so, nothing is sent 
   const tooLong = `${'a'.repeat(3999)}bc`; // 4,001
   await paste(page, tooLong);
   expect(await composerValue(page)).toBe(tooLong);
-  const notice = page.locator('.composer-too-long');
-  await expect.poll(() => notice.textContent()).toBe('This message is 4001 characters long; the limit is 4000. Shorten it to send.');
+  await expect.poll(() => page.locator('.composer-too-long').textContent()).toBe('Too long to send: the limit is 4000 characters.');
+  expect(await page.locator('.composer-count').textContent()).toBe('4001 / 4000');
+  await screenshot(page, 'composer-too-long');
   expect(await page.locator('#composer-input').getAttribute('aria-invalid')).toBe('true');
   expect(await page.locator('.composer-send').isDisabled()).toBe(true);
   await page.locator('#composer-input').press('Enter');
@@ -59,6 +61,7 @@ test('over the default limit: nothing is cut, the page says so, nothing is sent 
   // One character less fits: the counter says so, and this (not the long one) is what arrives.
   await page.locator('#composer-input').press('Backspace');
   await expect.poll(() => page.locator('.composer-count').textContent()).toBe('4000 / 4000');
+  expect(await page.locator('.composer-too-long').textContent()).toBe('');
   expect(await page.locator('#composer-input').getAttribute('aria-invalid')).toBe('false');
   await page.locator('#composer-input').press('Enter');
   await expect.poll(async () => (await shownMessages(page)).map((m) => m.text)).toEqual([tooLong.slice(0, 4000)]);
@@ -80,9 +83,8 @@ test('a server with another MAX_MESSAGE_LENGTH: the page uses that limit, in cod
     await openRoom(page, room);
 
     await paste(page, '😀'.repeat(101));
-    await expect.poll(() => page.locator('.composer-too-long').textContent()).toBe(
-      'This message is 101 characters long; the limit is 100. Shorten it to send.',
-    );
+    await expect.poll(() => page.locator('.composer-too-long').textContent()).toBe('Too long to send: the limit is 100 characters.');
+    expect(await page.locator('.composer-count').textContent()).toBe('101 / 100');
     expect(await page.locator('.composer-send').isDisabled()).toBe(true);
 
     const fits = '😀'.repeat(100); // 200 UTF-16 units, 100 code points: the server takes it

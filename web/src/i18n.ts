@@ -47,8 +47,7 @@ const en = {
   'composer.signedOut': 'Sign in to send messages.',
   'composer.signIn': 'Sign in',
   'composer.count': (length: number, max: number) => `${length} / ${max}`,
-  'composer.tooLong': (length: number, max: number) =>
-    `This message is ${length} characters long; the limit is ${max}. Shorten it to send.`,
+  'composer.tooLong': (max: number) => `Too long to send: the limit is ${max} characters.`,
   'message.deletedUser': 'deleted user',
   'message.sending': 'Sending…',
   'message.queued': 'Waiting for the connection; it will be sent automatically.',
@@ -116,7 +115,7 @@ const zhHant: Dictionary = {
   'composer.signedOut': '登入後才能傳送訊息。',
   'composer.signIn': '登入',
   'composer.count': (length: number, max: number) => `${length} / ${max}`,
-  'composer.tooLong': (length: number, max: number) => `這則訊息有 ${length} 個字元，上限是 ${max}。縮短後才能傳送。`,
+  'composer.tooLong': (max: number) => `太長了，無法傳送：上限是 ${max} 個字元。`,
   'message.deletedUser': '已刪除的使用者',
   'message.sending': '傳送中…',
   'message.queued': '等待連線，恢復後會自動傳送。',

@@ -77,14 +77,16 @@ export function Composer(props: { room: string; onSend: (text: string) => void }
           {t('composer.send')}
         </button>
       </div>
-      <div id="composer-length" class="composer-length" aria-live="polite">
+      {/* The notice is a live region that keeps its text while over the limit (announced once);
+          the counter changes with every key and is only read with the input. */}
+      <div id="composer-length" class="composer-length" classList={{ 'composer-length-shown': showCounter() }}>
+        <span class="composer-too-long" aria-live="polite">
+          {tooLong() ? t('composer.tooLong', maxMessageLength()!) : ''}
+        </span>
         <Show when={showCounter()}>
-          <Show
-            when={tooLong()}
-            fallback={<span class="composer-count">{t('composer.count', length(), maxMessageLength()!)}</span>}
-          >
-            <span class="composer-too-long">{t('composer.tooLong', length(), maxMessageLength()!)}</span>
-          </Show>
+          <span class="composer-count" classList={{ 'composer-count-over': tooLong() }}>
+            {t('composer.count', length(), maxMessageLength()!)}
+          </span>
         </Show>
       </div>
     </form>
