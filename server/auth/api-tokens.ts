@@ -38,6 +38,19 @@ export class ApiTokens {
     return { token, apiToken };
   }
 
+  /**
+   * The user's live tokens, newest first (at most MAX_API_TOKENS). `query` is the
+   * selection @pothos/plugin-prisma derives from the GraphQL request.
+   */
+  list(userId: string, query: { select?: object; include?: object } = {}) {
+    return this.db.apiToken.findMany({
+      ...query,
+      where: { userId, revokedAt: null },
+      orderBy: { createdAt: 'desc' },
+      take: MAX_API_TOKENS,
+    });
+  }
+
   /** The viewer of a valid, unrevoked token, or null. */
   async validate(token: string): Promise<{ viewer: Viewer; apiTokenId: string } | null> {
     const row = await this.db.apiToken.findUnique({
