@@ -52,7 +52,7 @@ export class ApiTokens {
   }
 
   /** The viewer of a valid, unrevoked token, or null. */
-  async validate(token: string): Promise<{ viewer: Viewer; apiTokenId: string } | null> {
+  async validate(token: string): Promise<{ viewer: Viewer } | null> {
     const row = await this.db.apiToken.findUnique({
       where: { tokenHash: hashToken(token) },
       include: { user: { select: viewerSelect } },
@@ -62,7 +62,7 @@ export class ApiTokens {
     if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
       await this.db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
     }
-    return { viewer: row.user, apiTokenId: row.id };
+    return { viewer: row.user };
   }
 
   /** True when the viewer had such an active token. */

@@ -18,7 +18,6 @@ import { clientIp } from '../http/client-ip.js';
 export interface HttpExchange {
   request: Request;
   secure: boolean;
-  setCookie(cookie: string): void;
   setSessionCookie(token: string, expiresAt: Date): void;
   clearSessionCookie(): void;
 }
@@ -73,7 +72,6 @@ export async function createContext(
   const http: HttpExchange = {
     request,
     secure,
-    setCookie: (cookie) => cookies.push(cookie),
     setSessionCookie: (token, expiresAt) => cookies.push(sessionCookie(token, expiresAt, secure)),
     clearSessionCookie: () => cookies.push(clearedSessionCookie(secure)),
   };
