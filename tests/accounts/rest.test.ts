@@ -157,10 +157,10 @@ describe.each(providers)('REST send_message on %s', (provider) => {
     expect((await deliveredBeforeMarker(sub, () => send(server.graphqlUrl, alice.token, room, 'marker'))).length).toBe(seen);
     expect(await sql(db, 'SELECT id FROM "Room" WHERE name = $1', ['bad room'])).toEqual([]);
 
-    // The refused ones took no seq; exactly 4000 characters is fine.
+    // The refused ones took no seq (the marker took base + 1); exactly 4000 characters is fine.
     const ok = await rest(server.url, { room, json: { message: 'z'.repeat(4000) }, headers: auth });
     expect(ok.status, ok.text).toBe(200);
-    expect(ok.body.message.seq).toBe(base + 1);
+    expect(ok.body.message.seq).toBe(base + 2);
     await sub.until(() => sub.messages.some((m) => m.id === ok.body.message.id), 5000, 'the valid message');
   });
 
@@ -195,7 +195,7 @@ describe.each(providers)('REST send_message on %s', (provider) => {
     // The same cookie from the own origin via Referer is fine.
     const viaReferer = await rest(server.url, { room, json: { message: 'same origin' }, headers: { cookie, referer: `${server.url}/some/page` } });
     expect(viaReferer.status, viaReferer.text).toBe(200);
-    expect(viaReferer.body.message.seq).toBe(1);
+    expect(viaReferer.body.message.seq).toBe(2); // after the marker: the refused ones took no seq
   });
 
   it('treats a repeated Idempotency-Key as one message: same id, one stored, one delivered', async () => {
@@ -211,6 +211,12 @@ describe.each(providers)('REST send_message on %s', (provider) => {
     expect(second.status, second.text).toBe(200);
     expect(second.body.message.id).toBe(first.body.message.id);
     expect(second.body.message.seq).toBe(base + 1);
+    // The same key for another room is a mistake, not a retry: 409, and nothing stored there.
+    const otherRoom = uniqueRoom('idem-other');
+    const conflict = await rest(server.url, { room: otherRoom, json: { message: 'elsewhere' }, headers });
+    expect(conflict.status, conflict.text).toBe(409);
+    expect(conflict.body.error).toMatch(/already used/);
+    expect(await lastSeq(server.graphqlUrl, otherRoom)).toBe(0);
     // Concurrent retries with another key race each other.
     const raced = await Promise.all(
       [1, 2, 3].map(() => rest(server.url, { room, form: { message: 'raced' }, headers: { ...headers, 'idempotency-key': `key2-${room}` } })),

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, providers, type TestDatabase } from '../support/db.js';
 import { startServer, type RunningServer } from '../support/server.js';
-import { deliveredBeforeMarker, gql, send, signUp, sleep, subscribeRoom, uniqueRoom, untilLive, wsClient } from '../support/client.js';
+import { SEND, deliveredBeforeMarker, gql, send, signUp, sleep, subscribeRoom, uniqueRoom, untilLive, wsClient } from '../support/client.js';
 
 describe.each(providers)('chat core on %s', (provider) => {
   let db: TestDatabase;
@@ -116,10 +116,15 @@ describe.each(providers)('chat core on %s', (provider) => {
     expect(b.id).toBe(a.id);
     expect(new Set(racing.map((m) => m.id)).size).toBe(1);
     await sub.until(() => sub.messages.length >= 2, 5000, 'two messages');
-    const delivered = await deliveredBeforeMarker(sub, () => send(server.graphqlUrl, alice.token, room, 'marker'));
-    expect(delivered.map((m) => m.seq)).toEqual([1, 2]);
     const rows = await db.sql(`SELECT COUNT(*) AS n FROM "Message" m JOIN "Room" r ON r.id = m."roomId" WHERE r.name = $1`.replace('$1', provider === 'sqlite' ? '?' : '$1'), [room]);
     expect(Number(rows[0].n)).toBe(2);
+    // The same clientId in another room is a mistake, not a retry: refused, nothing stored there.
+    const elsewhere = uniqueRoom('idem-other');
+    const conflict = await gql(server.graphqlUrl, SEND, { room: elsewhere, content: 'other', clientId: 'client-1' }, alice.token);
+    expect(conflict.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'clientId' });
+    expect((await gql(server.graphqlUrl, '{ room(name:$r) { lastSeq } }'.replace('$r', JSON.stringify(elsewhere)))).data.room.lastSeq).toBe(0);
+    const delivered = await deliveredBeforeMarker(sub, () => send(server.graphqlUrl, alice.token, room, 'marker'));
+    expect(delivered.map((m) => m.seq)).toEqual([1, 2]);
   });
 
   it('a failed database write errors and delivers nothing; the next message gets the next seq', async () => {
@@ -204,9 +209,18 @@ describe.each(providers)('chat core on %s', (provider) => {
       const r = await gql(server.graphqlUrl, 'mutation($r:String!,$c:String!){ sendMessage(room:$r, content:$c){ id } }', { r: room, c: content }, alice.token);
       expect(r.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     }
+    // Text that one database could not store as sent: refused the same way on both.
+    for (const [what, content] of [
+      ['a NUL character', 'before\u0000after'],
+      ['a lone surrogate', 'half \ud83d of an emoji'],
+    ]) {
+      const r = await gql(server.graphqlUrl, 'mutation($r:String!,$c:String!){ sendMessage(room:$r, content:$c){ id } }', { r: room, c: content }, alice.token);
+      expect(r.errors?.[0].extensions, what).toMatchObject({ code: 'BAD_USER_INPUT', field: 'content' });
+    }
+    expect((await send(server.graphqlUrl, alice.token, room, 'whole 😀 emoji')).seq).toBe(1);
     const exact = '  keeps  <b>spacing</b> & markup \n';
     expect((await send(server.graphqlUrl, alice.token, room, exact)).content).toBe(exact);
-    expect((await send(server.graphqlUrl, alice.token, room, 'y'.repeat(4000))).seq).toBe(2); // refused ones took no seq
+    expect((await send(server.graphqlUrl, alice.token, room, 'y'.repeat(4000))).seq).toBe(3); // refused ones took no seq
     const sub = await gql(server.graphqlUrl, '{ room(name:"bad name") { name } }');
     expect(sub.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
