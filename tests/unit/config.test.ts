@@ -93,11 +93,13 @@ describe('a real start with a bad .env', () => {
       let output = '';
       child.stdout!.on('data', (d) => (output += d));
       child.stderr!.on('data', (d) => (output += d));
+      let timer: NodeJS.Timeout | undefined;
       const code = await new Promise<number | null | 'running'>((resolve) => {
         child.once('exit', resolve);
         // A server that accepted the file is listening: it would never exit by itself.
-        setTimeout(() => resolve('running'), 30_000);
+        timer = setTimeout(() => resolve('running'), 30_000);
       });
+      clearTimeout(timer);
       child.kill('SIGKILL');
       expect(code, output).toBe(78);
       expect(output).toContain('RATE_SIGNINS_PER_USERNAME: is set but empty');
