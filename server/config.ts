@@ -20,12 +20,14 @@ const origins = csv.superRefine((list, ctx) => {
     } catch {
       /* not a URL */
     }
-    if (origin !== given) {
+    if (origin !== given || given.includes('*')) {
       ctx.addIssue({
         code: 'custom',
         message:
           given === '*'
             ? '"*" is not allowed: these origins may act with the session cookie, so name each one (https://app.example)'
+            : given.includes('*')
+            ? `${JSON.stringify(entry)}: wildcards are not allowed, name each origin`
             : `${JSON.stringify(entry)} is not an origin: write scheme://host[:port] (https://app.example), without a path`,
       });
     }
