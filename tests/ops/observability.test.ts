@@ -186,8 +186,8 @@ describe('observability', () => {
     const created = await post(8, `mutation { createApiToken(name: "${secret(8)}") { token } }`, {}, { authorization: `Bearer ${sessionToken}` });
     const apiToken = created.data.createApiToken.token as string;
 
+    // Each request's own log line is written when its answer has gone: after anything logged while it ran.
     await eventually(() => [1, 2, 3, 4, 5, 6, 7, 8].every((i) => out.stdout.includes(`${id}-${i}"`)), 5000, 'the request log lines');
-    await sleep(200);
     const all = out.stdout + out.stderr;
     for (let i = 1; i <= 8; i++) expect(all, `secret ${i}`).not.toContain(secret(i));
     expect(all).not.toContain(sessionToken);
