@@ -12,7 +12,7 @@
 // REQUEST_TIMEOUT_MS (its headers within HEADERS_TIMEOUT_MS): a client trickling a body
 // is answered 408 and disconnected.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServerAdapter, useCORS } from '@whatwg-node/server';
 import { pinoHttp } from 'pino-http';
 import type { Services } from './services.js';
@@ -71,6 +71,20 @@ export function createApp(services: Services): App {
     },
   });
 
+  // A server-sent event stream holds a subscription open as a WebSocket does, and counts
+  // against the same per-address cap.
+  const eventStream = (req: IncomingMessage, res: ServerResponse) => {
+    const ip = clientIp(req.headers['x-forwarded-for'], req.socket.remoteAddress, config.TRUST_PROXY) ?? 'unknown';
+    if (!services.connections.tryOpen(ip)) {
+      res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '10' });
+      res.end(JSON.stringify({ errors: [{ message: 'Too many open connections from this address.', extensions: { code: 'RATE_LIMITED' } }] }));
+      req.resume();
+      return;
+    }
+    res.once('close', () => services.connections.close(ip));
+    return yoga(req, res);
+  };
+
   const server = createServer(
     {
       requestTimeout: config.REQUEST_TIMEOUT_MS,
@@ -102,6 +116,7 @@ export function createApp(services: Services): App {
         if (req.method === 'GET' && req.headers.accept?.includes('text/html')) {
           return void loadGraphiQL().then(() => yoga(req, res));
         }
+        if (req.headers.accept?.includes('text/event-stream')) return eventStream(req, res);
         return yoga(req, res);
       }
       if (SEND_MESSAGE_PATH.test(path)) return rest(req, res);

@@ -70,11 +70,18 @@ const schema = z.object({
 
   // Limits (0 disables a rate limit).
   RATE_MESSAGES_PER_MINUTE: z.coerce.number().int().min(0).default(60),
-  RATE_SIGNINS_PER_USERNAME: z.coerce.number().int().min(0).default(10),
-  RATE_SIGNINS_PER_IP: z.coerce.number().int().min(0).default(100),
+  RATE_MESSAGES_PER_USER_PER_MINUTE: z.coerce.number().int().min(0).default(120),
+  RATE_NEW_ROOMS_PER_HOUR: z.coerce.number().int().min(0).default(20),
+  RATE_SIGNIN_FAILURES_PER_USERNAME_AND_IP: z.coerce.number().int().min(0).default(10),
+  RATE_SIGNIN_FAILURES_PER_USERNAME: z.coerce.number().int().min(0).default(100),
+  RATE_SIGNIN_FAILURES_PER_IP: z.coerce.number().int().min(0).default(100),
   RATE_SIGNUPS_PER_IP: z.coerce.number().int().min(0).default(20),
   MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(200),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).default(50),
+  /** Subscriptions of one address replaying history at once (each holds one page). */
+  REPLAYS_PER_IP: z.coerce.number().int().min(1).default(8),
+  /** Bytes queued on one address's sockets, together, before the socket written to is dropped. */
+  MAX_BUFFERED_BYTES_PER_IP: z.coerce.number().int().min(65_536).default(16 << 20),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** A request (headers and body) must arrive within this; slower ones are answered 408. */

@@ -22,21 +22,21 @@ describe('parseConfig', () => {
   it('gives the defaults when nothing is set', () => {
     const c = parseConfig({});
     expect(c.PORT).toBe(8000);
-    expect(c.RATE_SIGNINS_PER_USERNAME).toBe(10);
+    expect(c.RATE_SIGNIN_FAILURES_PER_USERNAME).toBe(100);
     expect(c.TRUST_PROXY).toBe(false);
     expect(c.ALLOWED_ORIGINS).toBeUndefined();
     expect(c.REQUEST_TIMEOUT_MS).toBe(30_000);
   });
 
   it('refuses a variable set to the empty string, naming it (it must not mean 0, or a limit switched off)', () => {
-    for (const name of ['RATE_SIGNINS_PER_USERNAME', 'PORT', 'RATE_MESSAGES_PER_MINUTE', 'MAX_BODY_BYTES', 'TRUST_PROXY', 'ALLOWED_ORIGINS', 'LOG_LEVEL']) {
+    for (const name of ['RATE_SIGNIN_FAILURES_PER_USERNAME', 'PORT', 'RATE_MESSAGES_PER_MINUTE', 'MAX_BODY_BYTES', 'TRUST_PROXY', 'ALLOWED_ORIGINS', 'LOG_LEVEL']) {
       const message = errorOf({ [name]: '' });
       expect(message, name).toContain(`${name}: is set but empty`);
     }
     // Every empty one is named at once.
-    const both = errorOf({ PORT: '', RATE_SIGNINS_PER_IP: '' });
+    const both = errorOf({ PORT: '', RATE_SIGNIN_FAILURES_PER_IP: '' });
     expect(both).toContain('PORT:');
-    expect(both).toContain('RATE_SIGNINS_PER_IP:');
+    expect(both).toContain('RATE_SIGNIN_FAILURES_PER_IP:');
   });
 
   it('takes an empty REDIS_URL as "no Redis" (in-process fan-out), as documented', () => {
@@ -83,7 +83,7 @@ describe('a real start with a bad .env', () => {
   it('exits with 78 and names the empty variable', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'chat-env-'));
     try {
-      writeFileSync(join(dir, '.env'), `DATABASE_URL=file:${join(dir, 'chat.db')}\nPORT=0\nRATE_SIGNINS_PER_USERNAME=\n`);
+      writeFileSync(join(dir, '.env'), `DATABASE_URL=file:${join(dir, 'chat.db')}\nPORT=0\nRATE_SIGNIN_FAILURES_PER_USERNAME=\n`);
       // Only what a shell has: the .env file in the working directory is the configuration.
       const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'server', 'main.ts')], {
         cwd: dir,
@@ -102,7 +102,7 @@ describe('a real start with a bad .env', () => {
       clearTimeout(timer);
       child.kill('SIGKILL');
       expect(code, output).toBe(78);
-      expect(output).toContain('RATE_SIGNINS_PER_USERNAME: is set but empty');
+      expect(output).toContain('RATE_SIGNIN_FAILURES_PER_USERNAME: is set but empty');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

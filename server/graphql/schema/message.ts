@@ -38,7 +38,7 @@ builder.subscriptionField('messageAdded', (t) =>
       room: t.arg.string({ required: true }),
       after: t.arg.int({ required: false }),
     },
-    subscribe: (_root, { room, after }, ctx) => ctx.chat.subscribe(room, after),
+    subscribe: (_root, { room, after }, ctx) => ctx.chat.subscribe(room, after, ctx.ip ?? 'unknown'),
     resolve: (message) => message,
   }),
 );
