@@ -34,9 +34,19 @@ test('the chat page and GraphiQL run under their CSP with no violation', async (
     if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
   });
   await openRoom(page, uniqueRoom('csp'));
+  const workers: string[] = [];
+  page.on('worker', (w) => workers.push(w.url()));
   await page.goto('/graphql');
   await page.locator('.graphiql-container').first().waitFor({ timeout: 20_000 });
   await page.locator('.graphiql-execute-button').first().waitFor();
+  // The editor's workers (started from blob: URLs) offer completions as one types.
+  await page.locator('.graphiql-query-editor').first().click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.type('{ me');
+  await expect.poll(() => workers.length, { timeout: 10_000 }).toBeGreaterThan(0);
+  // The completion list the workers computed (running queries is tests/web/graphiql.test.ts's).
+  await page.locator('.suggest-widget').first().waitFor({ timeout: 10_000 });
   expect(violations).toEqual([]);
   await ctx.close();
 });
