@@ -58,6 +58,8 @@ describe('HTTP hardening', () => {
         RATE_SIGNUPS_PER_IP: '20',
         // The default is 30 s; the slow-body test would wait that long for the same cut.
         REQUEST_TIMEOUT_MS: '2000',
+        // Two sockets per address (default 200), so that the test sees which address counts.
+        MAX_CONNECTIONS_PER_IP: '2',
       },
     });
   });
@@ -80,6 +82,17 @@ describe('HTTP hardening', () => {
     // Another client behind the same proxy is not affected.
     const other = await signUpFrom('10.0.99.1, 203.0.113.78');
     expect(other.errors).toBeUndefined();
+  });
+
+  it('X-Forwarded-For on WebSocket upgrades: sockets count against the right-most untrusted address', async () => {
+    const from = (forwardedFor: string) => upgradeOutcome(server.wsUrl, { 'x-forwarded-for': forwardedFor });
+    const first = await from('10.0.0.1, 203.0.113.5');
+    const second = await from('10.0.0.2, 203.0.113.5');
+    expect([first, second].every((o) => 'open' in o)).toBe(true);
+    expect(await from('10.0.0.3, 203.0.113.5')).toEqual({ status: 429 });
+    const other = await from('10.0.0.3, 203.0.113.6');
+    expect('open' in other).toBe(true);
+    for (const o of [first, second, other]) if ('socket' in o) o.socket.terminate();
   });
 
   describe('login CSRF', () => {
