@@ -22,6 +22,7 @@ import { SEND_MESSAGE_PATH, sendMessageRoute } from './rest/send-message.js';
 import { webPages } from './http/web.js';
 import { OPS_PATHS, handleOps } from './http/ops.js';
 import { clientIp } from './http/client-ip.js';
+import type { PerAddressCap } from './limits/connections.js';
 import { applyProxyTrust } from './http/trust-proxy.js';
 import { setSecurityHeaders } from './http/security-headers.js';
 import { truncate } from './log.js';
@@ -71,18 +72,20 @@ export function createApp(services: Services): App {
     },
   });
 
-  // A server-sent event stream holds a subscription open as a WebSocket does, and counts
-  // against the same per-address cap.
-  const eventStream = (req: IncomingMessage, res: ServerResponse) => {
+  /**
+   * Takes one of the address's places in `cap` until the response is over (taken by the
+   * client, or abandoned); answers 429 when there is none.
+   */
+  const withPlace = (cap: PerAddressCap, what: string, req: IncomingMessage, res: ServerResponse): boolean => {
     const ip = clientIp(req.headers['x-forwarded-for'], req.socket.remoteAddress, config.TRUST_PROXY) ?? 'unknown';
-    if (!services.connections.tryOpen(ip)) {
-      res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '10' });
-      res.end(JSON.stringify({ errors: [{ message: 'Too many open connections from this address.', extensions: { code: 'RATE_LIMITED' } }] }));
+    if (!cap.tryOpen(ip)) {
+      res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '5' });
+      res.end(JSON.stringify({ error: `Too many ${what} from this address.`, errors: [{ message: `Too many ${what} from this address.`, extensions: { code: 'RATE_LIMITED' } }] }));
       req.resume();
-      return;
+      return false;
     }
-    res.once('close', () => services.connections.close(ip));
-    return yoga(req, res);
+    res.once('close', () => cap.close(ip));
+    return true;
   };
 
   const server = createServer(
@@ -112,11 +115,18 @@ export function createApp(services: Services): App {
         req.resume();
         return;
       }
+      // A server-sent event stream holds subscriptions open as a WebSocket does, and counts
+      // against the same per-address cap; every other request (but /healthz) is in flight
+      // until its answer is taken.
+      if (path === yoga.graphqlEndpoint && req.headers.accept?.includes('text/event-stream')) {
+        if (withPlace(services.connections, 'open connections', req, res)) yoga(req, res);
+        return;
+      }
+      if (path !== '/healthz' && !withPlace(services.requestsInFlight, 'requests in flight', req, res)) return;
       if (path === yoga.graphqlEndpoint) {
         if (req.method === 'GET' && req.headers.accept?.includes('text/html')) {
           return void loadGraphiQL().then(() => yoga(req, res));
         }
-        if (req.headers.accept?.includes('text/event-stream')) return eventStream(req, res);
         return yoga(req, res);
       }
       if (SEND_MESSAGE_PATH.test(path)) return rest(req, res);

@@ -78,6 +78,8 @@ const schema = z.object({
   RATE_SIGNUPS_PER_IP: z.coerce.number().int().min(0).default(20),
   MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(200),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).default(50),
+  /** HTTP requests of one address in flight at once (answered but not yet read counts). */
+  MAX_REQUESTS_IN_FLIGHT_PER_IP: z.coerce.number().int().min(1).default(64),
   /** Subscriptions of one address replaying history at once (each holds one page). */
   REPLAYS_PER_IP: z.coerce.number().int().min(1).default(8),
   /** Bytes queued on one address's sockets, together, before the socket written to is dropped. */

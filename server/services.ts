@@ -12,7 +12,7 @@ import { Credentials } from './auth/credentials.js';
 import { ApiTokens } from './auth/api-tokens.js';
 import { Origins } from './http/origins.js';
 import { RateLimits } from './limits/rate-limits.js';
-import { ConnectionsPerAddress } from './limits/connections.js';
+import { PerAddressCap } from './limits/connections.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
 export interface Services {
@@ -28,7 +28,9 @@ export interface Services {
   origins: Origins;
   limits: RateLimits;
   /** Open WebSockets and event streams per client address. */
-  connections: ConnectionsPerAddress;
+  connections: PerAddressCap;
+  /** Other HTTP requests in flight (answer not yet taken) per client address. */
+  requestsInFlight: PerAddressCap;
   metrics: Metrics;
 }
 
@@ -67,7 +69,8 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     credentials: new Credentials(sessions, apiTokens, accounts),
     origins: new Origins(config.ALLOWED_ORIGINS, config.TRUST_PROXY),
     limits,
-    connections: new ConnectionsPerAddress(config.MAX_CONNECTIONS_PER_IP),
+    connections: new PerAddressCap(config.MAX_CONNECTIONS_PER_IP),
+    requestsInFlight: new PerAddressCap(config.MAX_REQUESTS_IN_FLIGHT_PER_IP),
     metrics,
     async close() {
       await pubsub.close();

@@ -38,8 +38,21 @@ export class ApiTokens {
     return { token, apiToken };
   }
 
+  /**
+   * The user's live tokens, newest first (at most MAX_API_TOKENS). `query` is the
+   * selection @pothos/plugin-prisma derives from the GraphQL request.
+   */
+  list(userId: string, query: { select?: object; include?: object } = {}) {
+    return this.db.apiToken.findMany({
+      ...query,
+      where: { userId, revokedAt: null },
+      orderBy: { createdAt: 'desc' },
+      take: MAX_API_TOKENS,
+    });
+  }
+
   /** The viewer of a valid, unrevoked token, or null. */
-  async validate(token: string): Promise<{ viewer: Viewer; apiTokenId: string } | null> {
+  async validate(token: string): Promise<{ viewer: Viewer } | null> {
     const row = await this.db.apiToken.findUnique({
       where: { tokenHash: hashToken(token) },
       include: { user: { select: viewerSelect } },
@@ -49,7 +62,7 @@ export class ApiTokens {
     if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
       await this.db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
     }
-    return { viewer: row.user, apiTokenId: row.id };
+    return { viewer: row.user };
   }
 
   /** True when the viewer had such an active token. */

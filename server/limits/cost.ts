@@ -1,7 +1,8 @@
 // The cost limit: a validation rule (so it holds over HTTP, SSE and WebSocket alike,
 // before anything executes) that bounds how many fields an operation can ask for.
 //
-// Every field selected counts 1, once per item it can appear in: a field with a
+// Every field selected counts 1 (or its `cost` extension: a message's content counts 10),
+// once per item it can appear in: a field with a
 // `first` or `last` argument multiplies the cost of everything below it by that page
 // size. A page size given as a variable, or left out, counts as the largest page
 // (MAX_PAGE = 100), because validation runs before variables are known (and a cached
@@ -27,9 +28,9 @@ import {
 import { MAX_PAGE } from '../chat/history.js';
 
 /**
- * At most 3,000 item-fields per operation: 1,000 messages of one field (~4 MB at the
- * default MAX_MESSAGE_LENGTH), or ~230 messages with every field. The web client's
- * largest query (a page of 100 messages with every field) costs ~1,300.
+ * At most 3,000 per operation: 200 messages' content (at most 3.2 MB at the default
+ * MAX_MESSAGE_LENGTH, 0.8 MB of ASCII), or one page of 100 messages with every field. The
+ * web client's largest query (a page of 100 messages with every field) costs ~2,400.
  */
 export const MAX_COST = 3000;
 
@@ -62,7 +63,8 @@ export function costOf(selectionSet: SelectionSetNode, type: GraphQLNamedType | 
       if (name === '__schema' || name === '__type') continue;
       const field = fieldsOf(type)[name];
       const below = selection.selectionSet ? costOf(selection.selectionSet, field && getNamedType(field.type), walk) : 0;
-      cost += (1 + below) * pageSize(field, selection.arguments as Args);
+      const own = typeof field?.extensions?.cost === 'number' ? field.extensions.cost : 1;
+      cost += (own + below) * pageSize(field, selection.arguments as Args);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const on = selection.typeCondition ? walk.schema.getType(selection.typeCondition.name.value) : type;
       cost += costOf(selection.selectionSet, on, walk);

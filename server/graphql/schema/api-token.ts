@@ -28,13 +28,7 @@ builder.queryField('apiTokens', (t) =>
   t.prismaField({
     type: ['ApiToken'],
     description: `The signed-in user's active API tokens, newest first (never their secrets; at most ${MAX_API_TOKENS}).`,
-    resolve: (query, _root, _args, ctx) =>
-      ctx.db.apiToken.findMany({
-        ...query,
-        where: { userId: requireViewer(ctx).id, revokedAt: null },
-        orderBy: { createdAt: 'desc' },
-        take: MAX_API_TOKENS,
-      }),
+    resolve: (query, _root, _args, ctx) => ctx.apiTokens.list(requireViewer(ctx).id, query),
   }),
 );
 
