@@ -20,7 +20,7 @@ export function useSetCookies(): Plugin {
  * requests: what an HTML form can post). A GraphQL POST must be JSON, which a foreign
  * page can only send after a preflight that CORS answers (ALLOWED_ORIGINS only).
  */
-const FORM_TYPES = new Set(['', 'application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
+const FORM_TYPES = new Set(['', 'application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']); // '': none given
 
 export function useRefuseFormPosts(): Plugin {
   return {
@@ -43,10 +43,9 @@ export function useRefuseFormPosts(): Plugin {
 /**
  * Mutations over HTTP that may use or set the session cookie need an allowed Origin:
  *  - authenticated by the cookie: an allowed Origin (or Referer) must be shown;
- *  - not authenticated by an Authorization header (signIn, signUp, signOut, or a
- *    request whose cookie was not valid): a claimed Origin/Referer, when there is one,
- *    must be allowed (browsers always send Origin on POST; non-browser clients such as
- *    curl send none and are not refused).
+ *  - anonymous (signIn and signUp, which set the cookie): a claimed Origin/Referer, when
+ *    there is one, must be allowed (browsers always send Origin on POST; non-browser
+ *    clients such as curl send none and are not refused).
  * Mutations authenticated by an Authorization header carry no ambient credential.
  */
 export function useCookieOriginCheck(): Plugin<Context> {
