@@ -1,13 +1,16 @@
-// The client's address: the socket's, or behind a trusted proxy the first address of
-// X-Forwarded-For.
+// The client's address: the socket's, or behind a trusted proxy the address that
+// applyProxyTrust (trust-proxy.ts) left in X-Forwarded-For — the right-most address that
+// is not a trusted proxy's. Without a trusted proxy that header has been removed.
+import type { TrustProxy } from './trust-proxy.js';
+
 export function clientIp(
   forwardedFor: string | string[] | null | undefined,
   socketAddress: string | undefined,
-  trustProxy: boolean,
+  trustProxy: TrustProxy,
 ): string | undefined {
   if (trustProxy && forwardedFor) {
-    const first = (Array.isArray(forwardedFor) ? forwardedFor[0] : forwardedFor).split(',')[0]?.trim();
-    if (first) return first;
+    const value = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor).split(',').pop()?.trim();
+    if (value) return value.replace(/^::ffff:/, '');
   }
   return socketAddress?.replace(/^::ffff:/, '');
 }
