@@ -94,10 +94,19 @@ export type Config = z.infer<typeof schema>;
 
 export class ConfigError extends Error {}
 
+/** Variables earlier versions read, and what replaced them: setting one is an error, not a no-op. */
+const RENAMED: Record<string, string> = {
+  RATE_SIGNINS_PER_USERNAME: 'RATE_SIGNIN_FAILURES_PER_USERNAME_AND_IP and RATE_SIGNIN_FAILURES_PER_USERNAME (only failed sign-ins count now)',
+  RATE_SIGNINS_PER_IP: 'RATE_SIGNIN_FAILURES_PER_IP (only failed sign-ins count now)',
+};
+
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const empty = Object.keys(schema.shape).filter((name) => env[name] === '' && !EMPTY_ALLOWED.has(name));
   const result = schema.safeParse(env);
   const lines = empty.map((name) => `  ${name}: is set but empty; remove the line to use the default, or give a value`);
+  for (const [old, now] of Object.entries(RENAMED)) {
+    if (env[old] !== undefined) lines.push(`  ${old}: no longer read; use ${now}`);
+  }
   if (!result.success) {
     for (const i of result.error.issues) {
       if (empty.includes(String(i.path[0]))) continue;

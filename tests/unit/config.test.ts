@@ -39,6 +39,11 @@ describe('parseConfig', () => {
     expect(both).toContain('RATE_SIGNIN_FAILURES_PER_IP:');
   });
 
+  it('refuses a renamed variable, naming what replaced it (an old .env must not silently lose its limit)', () => {
+    expect(errorOf({ RATE_SIGNINS_PER_USERNAME: '5' })).toContain('RATE_SIGNINS_PER_USERNAME: no longer read; use RATE_SIGNIN_FAILURES_PER_USERNAME_AND_IP');
+    expect(errorOf({ RATE_SIGNINS_PER_IP: '50' })).toContain('use RATE_SIGNIN_FAILURES_PER_IP');
+  });
+
   it('takes an empty REDIS_URL as "no Redis" (in-process fan-out), as documented', () => {
     expect(parseConfig({ REDIS_URL: '' }).REDIS_URL).toBeUndefined();
   });
