@@ -21,7 +21,7 @@ import { attachGraphQLWebSocket } from './graphql/ws.js';
 import { SEND_MESSAGE_PATH, sendMessageRoute } from './rest/send-message.js';
 import { webPages } from './http/web.js';
 import { OPS_PATHS, handleOps } from './http/ops.js';
-import { clientIp } from './http/client-ip.js';
+import { clientAddress } from './http/client-ip.js';
 import type { PerAddressCap } from './limits/connections.js';
 import { applyProxyTrust } from './http/trust-proxy.js';
 import { setSecurityHeaders } from './http/security-headers.js';
@@ -47,7 +47,7 @@ export function createApp(services: Services): App {
   const rest = createServerAdapter<{ req: IncomingMessage }>(
     (request, { req }) => {
       const room = SEND_MESSAGE_PATH.exec(new URL(request.url).pathname)![1];
-      const ip = clientIp(req.headers['x-forwarded-for'], req.socket.remoteAddress, config.TRUST_PROXY);
+      const ip = clientAddress(req);
       return sendMessageRoute(services, request, room, ip);
     },
     // The same CORS policy as /graphql.
@@ -77,7 +77,7 @@ export function createApp(services: Services): App {
    * client, or abandoned); answers 429 when there is none.
    */
   const withPlace = (cap: PerAddressCap, what: string, req: IncomingMessage, res: ServerResponse): boolean => {
-    const ip = clientIp(req.headers['x-forwarded-for'], req.socket.remoteAddress, config.TRUST_PROXY) ?? 'unknown';
+    const ip = clientAddress(req);
     if (!cap.tryOpen(ip)) {
       res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '5' });
       res.end(JSON.stringify({ error: `Too many ${what} from this address.`, errors: [{ message: `Too many ${what} from this address.`, extensions: { code: 'RATE_LIMITED' } }] }));

@@ -12,7 +12,7 @@ import { AppError } from '../errors.js';
 import type { Viewer } from '../auth/sessions.js';
 import { clearedSessionCookie, isHttps, sessionCookie } from '../auth/cookies.js';
 import type { IncomingMessage } from 'node:http';
-import { clientIp } from '../http/client-ip.js';
+import { clientAddress } from '../http/client-ip.js';
 
 /** Facts about the HTTP request and a way to set cookies on its response (absent on WebSocket). */
 export interface HttpExchange {
@@ -62,7 +62,7 @@ export async function createContext(
   services: Services,
   initial: { request?: Request; req?: IncomingMessage; extra?: SocketExtra },
 ): Promise<Context> {
-  const ip = clientIp(initial.req?.headers['x-forwarded-for'], initial.req?.socket.remoteAddress, services.config.TRUST_PROXY);
+  const ip = initial.req && clientAddress(initial.req);
   if (initial.extra) return withServices(services, { auth: initial.extra.auth ?? null, ip: initial.extra.ip });
 
   const request = initial.request!;

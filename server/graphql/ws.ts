@@ -13,7 +13,7 @@ import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { CloseCode } from 'graphql-ws';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
-import { clientIp } from '../http/client-ip.js';
+import { clientAddress } from '../http/client-ip.js';
 import { isHttps } from '../auth/cookies.js';
 import { shareKey, subscribeShared, type Sink } from '../delivery/broadcast.js';
 import { createMaskError } from './errors.js';
@@ -58,7 +58,7 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Ser
   const maskError = createMaskError(services.metrics);
   const { connections, budgets } = services;
   const ipOf = (req: IncomingMessage) =>
-    clientIp(req.headers['x-forwarded-for'], req.socket.remoteAddress, config.TRUST_PROXY) ?? 'unknown';
+    clientAddress(req);
   const wss = new WebSocketServer({
     server,
     path: yoga.graphqlEndpoint,

@@ -4,7 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { applyProxyTrust, parseTrustProxy } from '../../server/http/trust-proxy.js';
-import { clientIp } from '../../server/http/client-ip.js';
+import { clientAddress } from '../../server/http/client-ip.js';
 import { isHttps } from '../../server/auth/cookies.js';
 
 function seen(setting: string, peer: string, headers: Record<string, string>) {
@@ -13,7 +13,7 @@ function seen(setting: string, peer: string, headers: Record<string, string>) {
   applyProxyTrust(req, trust);
   const get = (name: string) => req.headers[name] as string | undefined;
   return {
-    ip: clientIp(req.headers['x-forwarded-for'], peer, trust),
+    ip: clientAddress(req),
     https: isHttps('http://x/', { get }, trust),
     host: get('x-forwarded-host'),
   };
