@@ -35,5 +35,8 @@ export class AppError extends Error {
   }
 }
 
+/** What a client is told when something failed that is not its doing (the cause is logged). */
+export const UNAVAILABLE_MESSAGE = 'The service is unavailable right now. Please try again.';
+
 export const badInput = (message: string, details?: Record<string, unknown>) =>
   new AppError('BAD_USER_INPUT', message, details);

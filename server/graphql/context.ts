@@ -5,10 +5,10 @@
 //
 // Resolvers reach data only through these services. The Prisma client is not in the
 // context: @pothos/plugin-prisma's object types get it from prismaClientOf (builder.ts).
-import { GraphQLError } from 'graphql';
 import type { Services } from '../services.js';
 import type { Authenticated } from '../auth/credentials.js';
-import { AppError } from '../errors.js';
+import { AppError, UNAVAILABLE_MESSAGE } from '../errors.js';
+import { toGraphQLError } from './errors.js';
 import type { Viewer } from '../auth/sessions.js';
 import { clearedSessionCookie, isHttps, sessionCookie } from '../auth/cookies.js';
 import type { IncomingMessage } from 'node:http';
@@ -85,12 +85,10 @@ export async function createContext(
     if (err instanceof AppError) {
       // A stale cookie must not lock the browser out of signing in again: drop it.
       if (!request.headers.get('authorization')) http.clearSessionCookie();
-      throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: 401 } } });
+      throw toGraphQLError(err, undefined, true);
     }
     services.log.error({ err }, 'authenticating a request failed');
-    throw new GraphQLError('The service is unavailable right now. Please try again.', {
-      extensions: { code: 'UNAVAILABLE', http: { status: 503 } },
-    });
+    throw toGraphQLError(new AppError('UNAVAILABLE', UNAVAILABLE_MESSAGE), undefined, true);
   }
 }
 

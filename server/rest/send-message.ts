@@ -4,7 +4,7 @@
 //   credentials: HTTP Basic, Bearer (session or API token), or the session cookie
 //   Idempotency-Key header → clientId
 // It is a thin adapter: the message goes through ChatService.send like a mutation.
-import { AppError, httpStatus } from '../errors.js';
+import { AppError, UNAVAILABLE_MESSAGE, httpStatus } from '../errors.js';
 import type { Services } from '../services.js';
 import type { ChatMessage } from '../chat/message.js';
 import { clearedSessionCookie, isHttps } from '../auth/cookies.js';
@@ -26,7 +26,7 @@ const error = (status: number, message: string, headers?: Record<string, string>
 function unavailable(services: Services, err: unknown): Response {
   services.log.error({ err }, 'REST send failed');
   services.metrics.errors.inc({ code: 'INTERNAL' });
-  return error(503, 'The service is unavailable right now. Please try again.');
+  return error(httpStatus.UNAVAILABLE, UNAVAILABLE_MESSAGE);
 }
 
 function appErrorResponse(services: Services, err: AppError, headers: Record<string, string> = {}): Response {
