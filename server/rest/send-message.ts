@@ -11,7 +11,6 @@ import { clearedSessionCookie, isHttps } from '../auth/cookies.js';
 
 export const SEND_MESSAGE_PATH = /^\/chat\/api\/send_message\/([^/]+)\/?$/;
 
-const MAX_BODY_BYTES = 1 << 20;
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -38,8 +37,7 @@ function appErrorResponse(services: Services, err: AppError, headers: Record<str
 
 async function readMessage(request: Request): Promise<string> {
   const type = (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
-  const length = Number(request.headers.get('content-length') ?? 0);
-  if (length > MAX_BODY_BYTES) throw new AppError('BAD_USER_INPUT', `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  // The body's size was checked against MAX_BODY_BYTES before it was read (app.ts: 413).
   let value: unknown;
   if (type === 'application/json') {
     let body: unknown;
