@@ -101,6 +101,11 @@ export async function sendMessageRoute(
   if (auth.via === 'cookie' && !services.origins.mayChangeState(request.headers, secure)) {
     return error(403, 'Cross-origin request refused: this Origin may not act with the session cookie.');
   }
+  // A browser that has HTTP Basic credentials cached for this server sends them with a
+  // foreign page's form too: refuse what shows a foreign Origin (scripts show none).
+  if (auth.via === 'basic' && !services.origins.mayConnect(request.headers, secure)) {
+    return error(403, 'Cross-origin request refused: this Origin may not act with HTTP Basic credentials.');
+  }
 
   let room: string;
   try {

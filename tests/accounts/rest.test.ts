@@ -184,6 +184,10 @@ describe.each(providers)('REST send_message on %s', (provider) => {
     const otherPort = await rest(server.url, { room, json: { message: 'csrf' }, headers: { cookie, origin: `http://127.0.0.1:${server.port + 1}` } });
     expect(otherPort.status, otherPort.text).toBe(403);
 
+    // A foreign page's form, sent with Basic credentials the browser has cached.
+    const basicForeign = await rest(server.url, { room, body: 'message=csrf', contentType: 'application/x-www-form-urlencoded', headers: { authorization: basicAuth(alice.username), origin: 'http://evil.example' } });
+    expect(basicForeign.status, basicForeign.text).toBe(403);
+
     const plain = await rest(server.url, { room, body: 'message=hi', contentType: 'text/plain', headers: { authorization: basicAuth(alice.username) } });
     expect(plain.status, plain.text).toBe(415);
     expect(typeof plain.body?.error).toBe('string');
