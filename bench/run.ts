@@ -418,6 +418,12 @@ function limitEnv(subs: number): Record<string, string> {
   };
 }
 
+/** The limits the bench changed from the server's defaults (for the table: those of its largest run). */
+function describeLimits(env: Record<string, string>): string {
+  const set = Object.entries(env).map(([name, value]) => `${name}=${value}`);
+  return set.length ? `set by the bench (0 = off; --server-limits keeps the defaults): ${set.join(', ')}` : 'server defaults';
+}
+
 async function startTarget(target: Target, subs: number, db?: DbChoice, label = 'chat server'): Promise<Started> {
   if (target === 'bare') {
     return startNode({ script: 'bench/baseline-ws.ts', cwd: repoRoot, env: { PORT: '0', HOST: '127.0.0.1' }, label: 'baseline-ws' });
@@ -995,6 +1001,7 @@ async function main() {
   for (const spec of specs) {
     log(`${targetLabel(spec)} ${spec.scenario}: ${spec.subs} subscribers, ${spec.messages} messages` +
       (spec.intervalMs ? ` at ${rate}/s` : `, window ${windowSize}`));
+    if (spec.target === 'graphql') log(`  server limits: ${describeLimits(limitEnv(spec.subs))}`);
     let r: Result;
     try {
       r = await runScenario(spec);
@@ -1025,7 +1032,7 @@ async function main() {
     cpus: cpus().length,
     clientId: useClientId,
     selection: flags.selection,
-    serverLimits: flags['server-limits'] ? 'server defaults' : 'rate limits off, connection limits raised',
+    serverLimits: describeLimits(limitEnv(Math.max(0, ...specs.filter((x) => x.target === 'graphql').map((x) => x.subs)))),
     totalSeconds: (nowMs() - started) / 1000,
   };
   if (flags.json) {

@@ -1,6 +1,6 @@
 // The chat core end to end, on SQLite and on PostgreSQL: a real server process with
 // Redis fan-out, real HTTP and graphql-ws clients.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freshDatabase, providers, type TestDatabase } from '../support/db.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { SEND, deliveredBeforeMarker, gql, send, signUp, sleep, subscribeRoom, uniqueRoom, untilLive, wsClient } from '../support/client.js';
@@ -19,6 +19,9 @@ describe.each(providers)('chat core on %s', (provider) => {
   beforeAll(async () => {
     db = await freshDatabase(provider);
     server = await startServer({ databaseUrl: db.url, redis: true });
+  });
+  // A new alice for each test: the server runs with the default message limits per user.
+  beforeEach(async () => {
     alice = await signUp(server.graphqlUrl, 'alice');
   });
 
@@ -51,7 +54,9 @@ describe.each(providers)('chat core on %s', (provider) => {
 
   it('pages through 120 messages: newest 50 first, back to seq 1', async () => {
     const room = uniqueRoom('history');
-    for (let i = 1; i <= 120; i++) await send(server.graphqlUrl, alice.token, room, `m${i}`);
+    // Three people talk (one may send at most RATE_MESSAGES_PER_MINUTE, 60, to a room).
+    const people = [alice, await signUp(server.graphqlUrl, 'bob'), await signUp(server.graphqlUrl, 'carol')];
+    for (let i = 1; i <= 120; i++) await send(server.graphqlUrl, people[i % 3].token, room, `m${i}`);
     const PAGE = `query($room:String!,$before:String){ room(name:$room){ lastSeq messages(last:50,before:$before){
       edges { cursor node { seq content } } pageInfo { hasPreviousPage hasNextPage startCursor } } } }`;
     const first = await gql(server.graphqlUrl, `query($room:String!){ room(name:$room){ messages {
