@@ -166,7 +166,7 @@ export function metricValue(text: string, name: string, labels: Record<string, s
 }
 
 export async function metrics(server: RunningServer): Promise<string> {
-  const res = await fetch(`${server.url}/metrics`);
+  const res = await fetch(`${server.url}/metrics`, { signal: AbortSignal.timeout(5000) });
   if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
   return res.text();
 }

@@ -170,7 +170,9 @@ describe('slow and never-reading subscribers', () => {
     // Read ahead, the 120 replays alone would hold ~1.9 GB; bounded, each address holds a
     // page per replay slot (8), its sockets' queued bytes (16 MB) and the answers in flight.
     expect(growthMb).toBeLessThan(150);
-    expect(p95).toBeLessThanOrEqual(100);
+    // 7 ms at p95 on a quiet machine; the bound leaves room for a CI machine running other
+    // test files beside this one.
+    expect(p95).toBeLessThanOrEqual(250);
     expect(normal.errors).toEqual([]);
     // Gone readers give their places back at once.
     sockets.forEach((a) => a.socket.terminate());
