@@ -6,7 +6,7 @@
 // default `npm start` with REDIS_URL).
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { send, signUp, sleep, subscribeRoom, uniqueRoom, untilLive, wsClient } from '../support/client.js';
@@ -135,6 +135,14 @@ describe('slow and never-reading subscribers', () => {
     // 10 bodies trickled a byte at a time.
     const trickles = Array.from({ length: 10 }, () => slowBody(server));
     cleanup.push(async () => trickles.forEach((t) => t.destroy()));
+
+    // However this test ends, its misbehaving clients go with it (they hold replay slots).
+    onTestFinished(() => {
+      sockets.forEach((a) => a.socket.terminate());
+      streams.forEach((x) => x.req.destroy());
+      bigReaders.forEach((x) => x.req.destroy());
+      trickles.forEach((t) => t.destroy());
+    });
 
     // A normal reader, and three people talking in the room meanwhile (one person may send
     // at most 60 messages a minute to a room; the loop below sends about 90).
