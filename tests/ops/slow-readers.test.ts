@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { send, signUp, sleep, subscribeRoom, uniqueRoom, untilLive, wsClient } from '../support/client.js';
-import { eventually, metricValue, metrics, rawGraphqlSocket, upgradeOutcome } from './helpers.js';
+import { eventually, metricValue, metrics, rawGraphqlSocket, rawRequest, upgradeOutcome } from './helpers.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -160,7 +160,7 @@ describe('slow and never-reading subscribers', () => {
     let sent = 0;
     while (Date.now() < until) {
       const started = Date.now();
-      const res = await fetch(`${server.url}/healthz`);
+      const res = await rawRequest(`${server.url}/healthz`, { method: 'GET', agent: false });
       health.push(Date.now() - started);
       expect(res.status).toBe(200);
       peak = Math.max(peak, await heapUsed(server));
