@@ -9,6 +9,7 @@ import { schema } from './schema/index.js';
 import { type Context, type SocketExtra, createContext } from './context.js';
 import { createMaskError } from './errors.js';
 import { useCookieOriginCheck, useSetCookies } from './plugins.js';
+import { useEndStreamsOfDisabledAccounts } from './account-streams.js';
 
 export type Yoga = YogaServerInstance<ServerContext, Context>;
 type ServerContext = { req?: IncomingMessage; extra?: SocketExtra };
@@ -24,7 +25,7 @@ export function createGraphQL(services: Services): Yoga {
   const log = services.log.child({ name: 'graphql' });
   return createYoga<ServerContext, Context>({
     schema,
-    plugins: [...armorPlugins(), useSetCookies(), useCookieOriginCheck()],
+    plugins: [...armorPlugins(), useSetCookies(), useCookieOriginCheck(), useEndStreamsOfDisabledAccounts(services.userConnections)],
     cors: services.origins.cors ?? false,
     graphqlEndpoint: '/graphql',
     context: (initial) => createContext(services, initial),
