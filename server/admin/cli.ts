@@ -8,12 +8,42 @@
 // disabled, every change is in the moderation log (actor: the command line), and with
 // REDIS_URL running servers close a disabled user's connections at once.
 // Errors are one line on stderr, exit code 1 (2 for a usage error, 78 for bad config).
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
 
 const USAGE = `usage: npm run admin -- create <username> --password-stdin
        npm run admin -- promote|demote|disable|enable <username>`;
 
 class UsageError extends Error {}
+
+/** The account services only (not the whole server's: nothing else is needed, and it starts faster). */
+async function accountServices(config: Config) {
+  const [{ createDb }, { createLogger }, { Sessions }, { Accounts }, { Admin }, { createAccountEvents }, { RateLimits }, { Redis }] =
+    await Promise.all([
+      import('../db/client.js'),
+      import('../log.js'),
+      import('../auth/sessions.js'),
+      import('../auth/accounts.js'),
+      import('../auth/admin.js'),
+      import('../auth/account-events.js'),
+      import('../limits/rate-limits.js'),
+      import('ioredis'),
+    ]);
+  // Only warnings: the command's own answer is its one line on stdout.
+  const log = createLogger(config.LOG_LEVEL === 'silent' ? 'silent' : 'warn');
+  const db = await createDb(config.DATABASE_URL);
+  // With REDIS_URL, running servers hear of the change (and close a disabled user's connections).
+  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true }) : undefined;
+  const events = createAccountEvents({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, log, publisher: redis });
+  return {
+    accounts: new Accounts(db, new Sessions(db, config.SESSION_DAYS), new RateLimits(config)),
+    admin: new Admin(db, events),
+    async close() {
+      await events.close();
+      redis?.disconnect();
+      await db.$disconnect();
+    },
+  };
+}
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) throw new UsageError('--password-stdin reads the password from a pipe, e.g. `printf %s "$PASSWORD" | npm run admin -- create alice --password-stdin`');
@@ -35,12 +65,8 @@ async function run(argv: string[]): Promise<string> {
   const config = await loadConfig();
   const { migrate } = await import('../db/migrate.js');
   await migrate(config.DATABASE_URL);
-  const { createLogger } = await import('../log.js');
-  const { createServices } = await import('../services.js');
-  // Only warnings: the command's own answer is its one line on stdout.
-  const services = await createServices(config, createLogger(config.LOG_LEVEL === 'silent' ? 'silent' : 'warn'));
+  const { accounts, admin, close } = await accountServices(config);
   try {
-    const { accounts, admin } = services;
     if (command === 'create') {
       const user = await accounts.create(username, password, 'admin');
       return `created admin ${user.username} (id ${user.id})`;
@@ -54,7 +80,7 @@ async function run(argv: string[]): Promise<string> {
     const user = await admin.setDisabled(null, found.id, command === 'disable');
     return `${user.username} is ${user.disabledAt ? 'disabled' : 'enabled'}`;
   } finally {
-    await services.close();
+    await close();
   }
 }
 

@@ -87,15 +87,26 @@ export class Admin {
     // The same key as uniqueness (usernames.ts), so "ALICE" finds "alice"; rows still on the
     // older key are found by that one.
     const keys = q ? [...new Set([usernameKey(q), legacyUsernameKey(q)])] : [];
-    const rows = await this.db.user.findMany({
-      select: { ...accountSelect, usernameKey: true },
-      where: {
-        ...(keys.length ? { OR: keys.map((k) => ({ usernameKey: { contains: k } })) } : {}),
-        ...(after !== undefined ? { usernameKey: { gt: after } } : {}),
-      },
-      orderBy: { usernameKey: 'asc' },
-      take: first + 1,
-    });
+    // SQL LIKE (Prisma's `contains`) reads "_" (allowed in names) as "any character", so
+    // its rows are a superset, filtered here; "%" and a backslash cannot be in a name at all.
+    if (/[%\\]/.test(q)) return { items: [], hasNextPage: false, cursorOf: () => '' };
+    const matches = (key: string) => keys.length === 0 || keys.some((k) => key.includes(k));
+    const rows: (Account & { usernameKey: string })[] = [];
+    let from = after;
+    for (;;) {
+      const batch = await this.db.user.findMany({
+        select: { ...accountSelect, usernameKey: true },
+        where: {
+          ...(keys.length ? { OR: keys.map((k) => ({ usernameKey: { contains: k } })) } : {}),
+          ...(from !== undefined ? { usernameKey: { gt: from } } : {}),
+        },
+        orderBy: { usernameKey: 'asc' },
+        take: first + 1,
+      });
+      rows.push(...batch.filter((r) => matches(r.usernameKey)));
+      if (rows.length > first || batch.length <= first) break;
+      from = batch[batch.length - 1].usernameKey;
+    }
     const keyOf = new Map(rows.map((r) => [r.id, r.usernameKey]));
     return {
       items: rows.slice(0, first).map(({ usernameKey: _key, ...account }) => account),
