@@ -2,13 +2,17 @@
 // disables the account, on every process: the stream gets one FORBIDDEN error and is
 // closed. (WebSockets are closed by ws.ts; both learn of it from auth/user-connections.ts.)
 import { Repeater } from '@repeaterjs/repeater';
-import type { ExecutionResult } from 'graphql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from './context.js';
 import type { UserConnections } from '../auth/user-connections.js';
 
-const disabled: ExecutionResult = {
-  errors: [{ message: 'This account is disabled.', extensions: { code: 'FORBIDDEN' } } as never],
+import { accountDisabled } from '../auth/sessions.js';
+
+/** A fresh one each time (error masking reads originalError: an AppError keeps its message and code). */
+const disabled = (): ExecutionResult => {
+  const err = accountDisabled();
+  return { errors: [new GraphQLError(err.message, { originalError: err })] };
 };
 
 export function useEndStreamsOfDisabledAccounts(connections: UserConnections): Plugin<Context> {
@@ -25,7 +29,7 @@ export function useEndStreamsOfDisabledAccounts(connections: UserConnections): P
             new Repeater<ExecutionResult>(async (push, stop) => {
               const untrack = connections.add(userId, (change) => {
                 if (!change.disabled) return;
-                void push(disabled);
+                void push(disabled());
                 stop();
               });
               void stop.then(() => {
