@@ -2,10 +2,10 @@
 // The socket is authenticated when it connects, from connectionParams.authorization or
 // the session cookie: a bad credential closes it with 4403. Before an operation, a
 // credential last checked more than RECHECK_MS ago is checked again (it may have been
-// revoked); an account disabled by an admin closes its sockets with 4403 at once, on
-// every process (auth/user-connections.ts). Each operation runs through Yoga's envelop pipeline (same schema, context,
-// limits, error masking as HTTP); subscriptions to room events go through the shared
-// fan-out (delivery/broadcast.ts).
+// revoked); an account disabled by an admin has its sockets closed with 4403 at once, on
+// every process (auth/user-connections.ts). Each operation runs through Yoga's envelop
+// pipeline (same schema, context, limits, error masking as HTTP); subscriptions to room
+// events go through the shared fan-out (delivery/broadcast.ts).
 // Limits: frame size (maxPayload: larger frames close the socket with 1009), sockets per
 // client address (with event streams: limits/connections.ts), operations per socket, and
 // what a slow socket may have queued (delivery/client-budget.ts).
