@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { startServer, type RunningServer } from '../support/server.js';
-import { gql, signUp } from '../support/client.js';
+import { gql, signUp, wsClient } from '../support/client.js';
 import { createAdmin, SET_DISABLED, SET_ROLE } from './helpers.js';
 
 const USERS = 'query($q:String,$first:Int,$after:String){ users(query:$q,first:$first,after:$after){ edges { cursor node { id username role disabledAt } } pageInfo { hasNextPage endCursor } } }';
@@ -101,5 +101,24 @@ describe('admin operations (SQLite, one server)', { timeout: 120_000 }, () => {
       { action: 'setRole', actor: { username: bob.username }, targetUser: { username: bob.username }, detail: 'user' },
       { action: 'setRole', actor: { username: root.username }, targetUser: { username: bob.username }, detail: 'admin' },
     ]);
+  });
+
+  it('a role change reaches an open WebSocket before its next operation', async () => {
+    const erin = await signUp(server.graphqlUrl, 'erin');
+    const client = wsClient(server.wsUrl, erin.token);
+    const run = (query: string) =>
+      new Promise<any>((resolve, reject) => {
+        let result: any;
+        client.subscribe({ query }, { next: (v) => (result = v), error: reject, complete: () => resolve(result) });
+      });
+    try {
+      expect((await run('{ me { role } }')).data.me.role).toBe('USER'); // connected and checked just now
+      await gql(server.graphqlUrl, SET_ROLE, { id: erin.id, r: 'ADMIN' }, root.token);
+      const users = await run('{ users(first: 1) { edges { node { id } } } }');
+      expect(users.errors).toBeUndefined();
+      expect((await run('{ me { role } }')).data.me.role).toBe('ADMIN');
+    } finally {
+      await client.dispose();
+    }
   });
 });
