@@ -105,7 +105,8 @@ describe('admin operations (SQLite, one server)', { timeout: 120_000 }, () => {
 
   it('a role change reaches an open WebSocket before its next operation', async () => {
     const erin = await signUp(server.graphqlUrl, 'erin');
-    const client = wsClient(server.wsUrl, erin.token);
+    // One socket for every operation below (a lazy client would reconnect, and check afresh, for each).
+    const client = wsClient(server.wsUrl, erin.token, { lazy: false, onNonLazyError: () => {} });
     const run = (query: string) =>
       new Promise<any>((resolve, reject) => {
         let result: any;
