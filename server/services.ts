@@ -10,6 +10,9 @@ import { Sessions } from './auth/sessions.js';
 import { Accounts } from './auth/accounts.js';
 import { Credentials } from './auth/credentials.js';
 import { ApiTokens } from './auth/api-tokens.js';
+import { Admin } from './auth/admin.js';
+import { createAccountEvents, type AccountEvents } from './auth/account-events.js';
+import { UserConnections } from './auth/user-connections.js';
 import { Origins } from './http/origins.js';
 import { RateLimits } from './limits/rate-limits.js';
 import { PerAddressCap } from './limits/connections.js';
@@ -25,6 +28,11 @@ export interface Services {
   accounts: Accounts;
   credentials: Credentials;
   apiTokens: ApiTokens;
+  admin: Admin;
+  /** Account changes (disabled, role), across processes. */
+  accountEvents: AccountEvents;
+  /** Open WebSockets and event streams per signed-in user, told of their account's changes. */
+  userConnections: UserConnections;
   origins: Origins;
   limits: RateLimits;
   /** Open WebSockets and event streams per client address. */
@@ -57,6 +65,14 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
   const sessions = new Sessions(db, config.SESSION_DAYS);
   const accounts = new Accounts(db, sessions, limits);
   const apiTokens = new ApiTokens(db);
+  const accountEvents = createAccountEvents({
+    redisUrl: config.REDIS_URL,
+    prefix: config.REDIS_PREFIX,
+    log: log.child({ name: 'accounts' }),
+    publisher: pubsub.redis,
+  });
+  const userConnections = new UserConnections();
+  accountEvents.subscribe((change) => userConnections.changed(change));
   return {
     config,
     log,
@@ -66,6 +82,9 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     chat,
     accounts,
     apiTokens,
+    admin: new Admin(db, accountEvents),
+    accountEvents,
+    userConnections,
     credentials: new Credentials(sessions, apiTokens, accounts),
     origins: new Origins(config.ALLOWED_ORIGINS, config.TRUST_PROXY),
     limits,
@@ -73,6 +92,7 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     requestsInFlight: new PerAddressCap(config.MAX_REQUESTS_IN_FLIGHT_PER_IP),
     metrics,
     async close() {
+      await accountEvents.close();
       await pubsub.close();
       await db.$disconnect();
     },

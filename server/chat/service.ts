@@ -24,6 +24,7 @@ import { type Page, type PageArgs, pageOfMessages } from './history.js';
 export interface Sender {
   id: string;
   username: string;
+  role: string;
 }
 
 export interface SendInput {
@@ -87,7 +88,7 @@ export class ChatService {
     const room = roomName(input.room);
     const content = messageContent(input.content, this.options.maxMessageLength);
     const clientId = checkClientId(input.clientId);
-    const sender = { id: input.sender.id, username: input.sender.username };
+    const sender = { id: input.sender.id, username: input.sender.username, role: input.sender.role };
 
     try {
       await this.limits.message(sender.id, room);

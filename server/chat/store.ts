@@ -12,7 +12,7 @@ export interface Draft {
   room: string;
   content: string;
   clientId: string | null;
-  sender: { id: string; username: string };
+  sender: { id: string; username: string; role: string };
 }
 
 interface Pending {

@@ -1,6 +1,6 @@
 // The web client's pages: the production build of web/ (dist/web), served by sirv.
 //   /                   → redirect to /chat/
-//   /chat/, /chat/<room>/, /accounts/…   → the single-page app (index.html)
+//   /chat/, /chat/<room>/, /accounts/…, /admin/   → the single-page app (index.html)
 //   /chat/<room>        → redirect to /chat/<room>/ (the old app's URLs end in a slash)
 //   /assets/…           → hashed build files, cached for a year
 // What it serves gets the pages' Content-Security-Policy (security-headers.ts).
@@ -15,7 +15,7 @@ export const WEB_DIST = join(root, 'dist', 'web');
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-const PAGE = /^\/(chat(\/[^/]+)?|accounts\/[a-z-]+)\/$/;
+const PAGE = /^\/(chat(\/[^/]+)?|accounts\/[a-z-]+|admin)\/$/;
 const ROOM_WITHOUT_SLASH = /^\/chat\/[^/]+$/;
 
 export function webPages(): { handle(req: IncomingMessage, res: ServerResponse, next: () => void): void } {
@@ -38,6 +38,7 @@ export function webPages(): { handle(req: IncomingMessage, res: ServerResponse, 
       const path = url.pathname;
       if (req.method !== 'GET' && req.method !== 'HEAD') return next();
       if (path === '/') return redirect(res, '/chat/');
+      if (path === '/admin') return redirect(res, '/admin/');
       if (ROOM_WITHOUT_SLASH.test(path) && !path.startsWith('/chat/api')) return redirect(res, `${path}/${url.search}`);
       const page = PAGE.test(path) && !path.startsWith('/chat/api/');
       if (!page && !path.startsWith('/assets/') && path !== '/favicon.svg') return next();
