@@ -4,6 +4,8 @@ import type { Logger } from './log.js';
 import { createDb, type Db } from './db/client.js';
 import { createPubSub, type ChatPubSub } from './pubsub/index.js';
 import { ChatService } from './chat/service.js';
+import { ChatStore } from './chat/store.js';
+import { providerOf } from './db/url.js';
 import { Sessions } from './auth/sessions.js';
 import { Accounts } from './auth/accounts.js';
 import { Credentials } from './auth/credentials.js';
@@ -18,6 +20,8 @@ export interface Services {
   db: Db;
   pubsub: ChatPubSub;
   chat: ChatService;
+  /** Every read and write of rooms and messages. */
+  store: ChatStore;
   accounts: Accounts;
   credentials: Credentials;
   apiTokens: ApiTokens;
@@ -31,7 +35,8 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
   const pubsub = createPubSub(config.REDIS_URL, config.REDIS_PREFIX, log.child({ name: 'pubsub' }));
   const limits = new RateLimits(config, pubsub.redis);
   const metrics = createMetrics();
-  const chat = new ChatService(db, pubsub, limits, metrics, {
+  const store = new ChatStore(db, providerOf(config.DATABASE_URL));
+  const chat = new ChatService(store, pubsub, limits, metrics, {
     maxMessageLength: config.MAX_MESSAGE_LENGTH,
     log: log.child({ name: 'chat' }),
   });
@@ -44,6 +49,7 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     db,
     pubsub,
     chat,
+    store,
     accounts,
     apiTokens,
     credentials: new Credentials(sessions, apiTokens, accounts),
