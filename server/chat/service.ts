@@ -18,7 +18,7 @@ import type { ChatMessage } from './message.js';
 import { clientId as checkClientId, messageContent, roomName } from './rules.js';
 import { LiveStream } from './live.js';
 import { RoomFeeds } from './room-feed.js';
-import type { ChatStore } from './store.js';
+import { type ChatStore, isUniqueViolation } from './store.js';
 import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
 
 export interface Sender {
@@ -40,9 +40,6 @@ export interface ChatServiceOptions {
 
 /** How long a send waits for the publish before answering anyway (ms). */
 const PUBLISH_TIMEOUT_MS = 2000;
-
-const isUniqueViolation = (err: unknown) =>
-  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
 
 export class ChatService {
   private readonly feeds: RoomFeeds;

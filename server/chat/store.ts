@@ -7,10 +7,11 @@ import type { Provider } from '../db/url.js';
 import type { ChatMessage } from './message.js';
 import { roomName } from './rules.js';
 import { Reads, type RoomInfo } from './store/reads.js';
-import { Writes, type Draft, type WritesOptions } from './store/writes.js';
+import { Writes, isUniqueViolation, type Draft, type WritesOptions } from './store/writes.js';
 import { type Page, type PageArgs, messagesQuery, roomsQuery, roomsPage } from './store/paging.js';
 
 export type { Draft, RoomInfo, Page, PageArgs };
+export { isUniqueViolation };
 
 export class ChatStore {
   private readonly reads: Reads;
