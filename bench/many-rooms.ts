@@ -197,6 +197,8 @@ export interface ManyRoomsResult {
   /** Sends that went out more than 5 ms after their scheduled time (the bench fell behind). */
   lateSends: number;
   serverCpuPct: number;
+  /** Server CPU ms per message sent (send, store, publish and its deliveries): the cost, whatever else runs. */
+  serverCpuMsPerMsg: number;
   serverRssMb: { end: number; peak: number };
   redisCpuPct: number | null;
   dbCpuPct: number | null;
@@ -287,16 +289,16 @@ async function runOnce(f: Flags, target: Target, rate: number, databaseUrl: () =
     await Promise.all(connected);
     if (sum(P_FAILED) > 0) log(`warning: ${sum(P_FAILED)} subscriber connection(s) failed/closed`);
 
-    // Warm-up: a message to every room every 300 ms until every subscriber has had one.
+    // Warm-up: a message to every room, round after round (each waits for the last one's
+    // answers), until every subscriber has had one.
     const warmDeadline = nowMs() + 60_000;
-    const warmSends: Promise<void>[] = [];
     for (let k = 0; sum(P_WARM) < subs - sum(P_FAILED); k++) {
       if (nowMs() > warmDeadline) throw new Error(`only ${sum(P_WARM)}/${subs} subscribers became active in 60 s`);
-      rooms.forEach((room, r) => warmSends.push(senders[r % senders.length].send(warmupContent(runId, k), `w-${runId}-${k}-${r}`, room)));
+      await Promise.allSettled(
+        rooms.map((room, r) => senders[r % senders.length].send(warmupContent(runId, k), `w-${runId}-${k}-${r}`, room)),
+      );
       await sleep(300);
     }
-    await Promise.all(warmSends);
-    await sleep(300);
 
     // The measured run.
     const cpu0 = cpuMsOf(server.pid);
@@ -416,6 +418,7 @@ async function runOnce(f: Flags, target: Target, rate: number, databaseUrl: () =
       deliveryMs: statsOf(all),
       lateSends: late,
       serverCpuPct: (serverMs / window) * 100,
+      serverCpuMsPerMsg: serverMs / M,
       serverRssMb: { end: mem.rss, peak: mem.hwm },
       redisCpuPct: redisMs === null ? null : (redisMs / window) * 100,
       dbCpuPct: dbMs === null ? null : (dbMs / window) * 100,
@@ -441,13 +444,13 @@ const pct = (n: number | null) => (n === null || !Number.isFinite(n) ? '–' : `
 
 function printTable(f: Flags, results: ManyRoomsResult[], best: Map<Target, number | null>) {
   const head = ['target', 'db', 'rate', 'msg/s', 'send p50/p99/max ms', 'deliv p50/p99/max ms', 'lost', 'ooo', 'err', 'late',
-    'srv cpu', 'rss end/peak MB', 'redis cpu', 'db cpu', 'bench cpu', 'other cpu', 'load 1/5/15 min before'];
+    'srv cpu', 'cpu ms/msg', 'rss end/peak MB', 'redis cpu', 'db cpu', 'bench cpu', 'other cpu', 'load 1/5/15 min before'];
   const rows = [head];
   const s3 = (s: Stats) => `${f1(s.p50)} / ${f1(s.p99)} / ${f1(s.max)}`;
   for (const r of results) {
     rows.push([r.target, r.db, f0(r.rate), f0(r.achievedRate), r.target === 'bare' ? `(${s3(r.sendMs)})` : s3(r.sendMs), s3(r.deliveryMs),
       String(r.lost), r.outOfOrder === null ? '–' : String(r.outOfOrder), String(r.sendErrors + r.failedConnections), String(r.lateSends),
-      pct(r.serverCpuPct), `${f0(r.serverRssMb.end)} / ${f0(r.serverRssMb.peak)}`, pct(r.redisCpuPct), pct(r.dbCpuPct),
+      pct(r.serverCpuPct), r.serverCpuMsPerMsg.toFixed(2), `${f0(r.serverRssMb.end)} / ${f0(r.serverRssMb.peak)}`, pct(r.redisCpuPct), pct(r.dbCpuPct),
       pct(r.benchCpuPct), pct(r.otherCpuPct), r.loadBefore]);
   }
   const widths = head.map((_, c) => Math.max(...rows.map((r) => r[c].length)));
@@ -468,7 +471,8 @@ function printTable(f: Flags, results: ManyRoomsResult[], best: Map<Target, numb
     '(GraphQL: stored and published to Redis; bare: queued to the room); deliv = scheduled send → receipt; lost =',
     'answered messages × subscribers per room − unique deliveries; ooo = seq lower than one already received;',
     'err = refused/failed sends + failed subscriber sockets; late = sends the bench put out > 5 ms after schedule;',
-    'cpu = % of one core over the run (other = the rest of the machine: high means the figures are pessimistic).',
+    'cpu = % of one core over the run (other = the rest of the machine: high means the figures are pessimistic);',
+    'cpu ms/msg = server CPU per message sent, its deliveries included (1,000 / it ≈ msg/s one core could carry).',
   ];
   if (f.sweep) {
     for (const [t, rate] of best) {
@@ -504,7 +508,7 @@ export async function runManyRooms(argv: string[]): Promise<number> {
       const r = await runOnce(f, target, rate, databaseUrl, pgName);
       log(`  → ${f0(r.achievedRate)} msg/s, send p50/p99 ${f1(r.sendMs.p50)}/${f1(r.sendMs.p99)} ms, delivery p50/p99/max ` +
         `${f1(r.deliveryMs.p50)}/${f1(r.deliveryMs.p99)}/${f1(r.deliveryMs.max)} ms, lost ${r.lost}, errors ${r.sendErrors}, ` +
-        `server cpu ${f0(r.serverCpuPct)}%, rss ${f0(r.serverRssMb.end)} MB, other cpu ${f0(r.otherCpuPct)}%`);
+        `server cpu ${f0(r.serverCpuPct)}% (${r.serverCpuMsPerMsg.toFixed(2)} ms/msg), rss ${f0(r.serverRssMb.end)} MB, other cpu ${f0(r.otherCpuPct)}%`);
       results.push(r);
       return r;
     };
