@@ -29,12 +29,22 @@ describe.each(providers)('store on %s', (provider) => {
   });
 
   const draft = (room: string, content: string, clientId: string | null = null): Draft => ({ room, content, clientId, sender });
+  /** The next turn of the event loop (the store starts a transaction on the turn after a send). */
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('stores sends made in the same turn of the event loop in one transaction', async () => {
+    commits.length = 0;
+    const stored = await Promise.all(['s0-a', 's0-b', 's0-a', 's0-c'].map((room, i) => store.store(draft(room, `m${i}`))));
+    expect(commits).toEqual([4]);
+    expect(stored.map((m) => [m.room, m.seq])).toEqual([['s0-a', 1], ['s0-b', 1], ['s0-a', 2], ['s0-c', 1]]);
+  });
 
   it('stores sends that arrive during a commit together, with gap-free seqs per room in arrival order', async () => {
     // An existing room with history, and rooms nobody has written to yet.
     await store.store(draft('s1-old', 'first'));
     commits.length = 0;
-    const first = store.store(draft('s1-old', 'alone')); // starts a transaction at once
+    const first = store.store(draft('s1-old', 'alone'));
+    await turn(); // its transaction has started
     const rooms = ['s1-old', 's1-a', 's1-b', 's1-c'];
     const rest = Array.from({ length: 40 }, (_, i) => store.store(draft(rooms[i % rooms.length], `m${i}`)));
     const stored = await Promise.all([first, ...rest]);
@@ -58,6 +68,7 @@ describe.each(providers)('store on %s', (provider) => {
     await store.store(draft('s2', 'warm'));
     commits.length = 0;
     const first = store.store(draft('s2', 'alone'));
+    await turn();
     const rest = Array.from({ length: 120 }, (_, i) => store.store(draft(`s2-${i % 7}`, `m${i}`)));
     await Promise.all([first, ...rest]);
     expect(commits).toEqual([1, 50, 50, 20]);
@@ -67,6 +78,7 @@ describe.each(providers)('store on %s', (provider) => {
     await store.store(draft('s3', 'warm', 's3-warm'));
     commits.length = 0;
     const first = store.store(draft('s3', 'alone'));
+    await turn();
     const batch = [
       store.store(draft('s3', 'a')),
       store.store(draft('s3-new', 'b')),

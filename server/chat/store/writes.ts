@@ -1,6 +1,6 @@
-// Storing messages, with group commit: sends that arrive while a transaction is running
-// are stored together in the next one, with a fixed number of statements however many
-// rooms the batch touches:
+// Storing messages, with group commit: sends made in the same turn of the event loop,
+// and those that arrive while a transaction is running, are stored together in one
+// transaction, with a fixed number of statements however many rooms the batch touches:
 //   1. (PostgreSQL) lock the batch's rooms in name order, so concurrent batches of other
 //      processes cannot deadlock;
 //   2. one UPDATE bumps every existing room's lastSeq by its number of messages in the
@@ -68,12 +68,16 @@ export class Writes {
   store(draft: Draft): Promise<ChatMessage> {
     return new Promise((resolve, reject) => {
       this.queue.push({ draft, resolve, reject });
-      if (!this.busy) void this.drain();
+      if (!this.busy) {
+        // Start on the next turn of the event loop, so sends read from sockets in the
+        // same turn share the first transaction too (not only those arriving during it).
+        this.busy = true;
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
   private async drain() {
-    this.busy = true;
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
