@@ -39,10 +39,11 @@ const HELP = `npm run bench -- --rooms R [options]      (the many-rooms scenario
   --rate M           total messages/s over all senders, open loop (default 500)
   --duration S       seconds of sending (default 20)
   --sweep            find the highest rate with delivery p99 ≤ --max-p99, nothing lost and
-                     no send refused: doubles from --rate, then bisects (each step a fresh
-                     server; --duration applies to each step)
+                     no send refused: doubles from --rate (or halves, if --rate fails), then
+                     bisects (each step a fresh server; --duration applies to each step)
   --max-p99 MS       the sweep's delivery p99 bound (default 50)
   --sweep-max M      highest rate the sweep tries (default 20000)
+  --sweep-min M      lowest rate the sweep tries (default 25)
   --targets LIST     graphql,bare (default both)
   --db KIND          sqlite (default, temp dir) | postgres (throwaway database)
   --pg-url URL       admin URL for the throwaway database
@@ -73,6 +74,7 @@ interface Flags {
   sweep: boolean;
   maxP99: number;
   sweepMax: number;
+  sweepMin: number;
   targets: Target[];
   db: 'sqlite' | 'postgres';
   pgUrl: string;
@@ -98,6 +100,7 @@ function parseFlags(argv: string[]): Flags | undefined {
       sweep: { type: 'boolean', default: false },
       'max-p99': { type: 'string', default: '50' },
       'sweep-max': { type: 'string', default: '20000' },
+      'sweep-min': { type: 'string', default: '25' },
       targets: { type: 'string', default: 'graphql,bare' },
       db: { type: 'string', default: 'sqlite' },
       'pg-url': { type: 'string' },
@@ -141,6 +144,7 @@ function parseFlags(argv: string[]): Flags | undefined {
     sweep: v.sweep!,
     maxP99: num('max-p99', v['max-p99']!, 1),
     sweepMax: num('sweep-max', v['sweep-max']!, 1),
+    sweepMin: num('sweep-min', v['sweep-min']!, 1),
     targets,
     db: v.db,
     pgUrl: v['pg-url'] ?? process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -517,18 +521,31 @@ export async function runManyRooms(argv: string[]): Promise<number> {
         await run(target, f.rate);
         continue;
       }
-      // Double until a rate fails, then bisect (three steps) between the last pass and the first failure.
+      // Double until a rate fails (or halve until one passes, down to --sweep-min), then
+      // bisect (three steps) between the highest pass and the lowest failure.
       let good: number | null = null;
       let bad: number | null = null;
-      for (let rate = f.rate; rate <= f.sweepMax; rate *= 2) {
-        if (passes(await run(target, rate), f.maxP99)) good = rate;
-        else {
+      if (passes(await run(target, f.rate), f.maxP99)) {
+        good = f.rate;
+        for (let rate = f.rate * 2; rate <= f.sweepMax; rate *= 2) {
+          if (passes(await run(target, rate), f.maxP99)) good = rate;
+          else {
+            bad = rate;
+            break;
+          }
+        }
+      } else {
+        bad = f.rate;
+        for (let rate = Math.round(f.rate / 2); rate >= f.sweepMin; rate = Math.round(rate / 2)) {
+          if (passes(await run(target, rate), f.maxP99)) {
+            good = rate;
+            break;
+          }
           bad = rate;
-          break;
         }
       }
       for (let step = 0; step < 3 && bad !== null && good !== null && bad - good > good * 0.1; step++) {
-        const mid = Math.round((good + bad) / 2 / 50) * 50;
+        const mid = Math.round((good + bad) / 2 / 10) * 10;
         if (passes(await run(target, mid), f.maxP99)) good = mid;
         else bad = mid;
       }
