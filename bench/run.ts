@@ -95,6 +95,9 @@ const HELP = `npm run bench -- [options]
   --log-level L      server LOG_LEVEL (default info)
   --cpu-prof         run the GraphQL server with --cpu-prof; profiles kept in ./bench/profiles
   --json             print the results as JSON instead of the table
+
+  Many rooms and senders (bench/many-rooms.ts): any of --rooms, --per-room, --senders,
+  --sweep selects it; \`npm run bench -- --rooms 200 --help\` lists its options.
 `;
 
 const { values: given } = parseArgs({
