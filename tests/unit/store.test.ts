@@ -97,6 +97,29 @@ describe.each(providers)('store on %s', (provider) => {
     expect((await store.room('s3-new')).lastSeq).toBe(1);
   });
 
+  it('two stores on their own connections (two processes) writing the same rooms at once keep seqs gap-free', async () => {
+    const otherDb = await createDb(database.url);
+    try {
+      const other = new ChatStore(otherDb, provider);
+      const rooms = ['s5-a', 's5-b', 's5-c', 's5-d', 's5-e'];
+      // Rooms in opposite orders from the two sides, round after round.
+      const rounds = Array.from({ length: 6 }, (_, r) =>
+        Promise.all([
+          ...rooms.map((room) => store.store(draft(room, `one-${r}`))),
+          ...[...rooms].reverse().map((room) => other.store(draft(room, `two-${r}`))),
+        ]),
+      );
+      await Promise.all(rounds);
+      for (const room of rooms) {
+        const row = await db.room.findUniqueOrThrow({ where: { name: room }, include: { messages: { orderBy: { seq: 'asc' } } } });
+        expect(row.lastSeq).toBe(12);
+        expect(row.messages.map((m) => m.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+      }
+    } finally {
+      await otherDb.$disconnect();
+    }
+  });
+
   it('a failing database write stores nothing and rejects every send', async () => {
     commits.length = 0;
     const ghost = { id: 'no-such-user', username: 'ghost' }; // breaks the sender foreign key

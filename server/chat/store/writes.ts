@@ -1,15 +1,14 @@
 // Storing messages, with group commit: sends made in the same turn of the event loop,
 // and those that arrive while a transaction is running, are stored together in one
 // transaction, with a fixed number of statements however many rooms the batch touches:
-//   1. (PostgreSQL) lock the batch's rooms in name order, so concurrent batches of other
-//      processes cannot deadlock;
-//   2. one UPDATE bumps every existing room's lastSeq by its number of messages in the
-//      batch and RETURNs the new lastSeqs;
-//   3. rooms nobody wrote to yet are created with their lastSeq (one multi-row INSERT);
-//   4. one multi-row INSERT stores the messages, which take their room's seqs in
+//   1. one UPDATE bumps every existing room's lastSeq by its number of messages in the
+//      batch and RETURNs the new lastSeqs (on PostgreSQL it first locks the rooms in
+//      name order, so concurrent batches of other processes cannot deadlock);
+//   2. rooms nobody wrote to yet are created with their lastSeq (one multi-row INSERT);
+//   3. one multi-row INSERT stores the messages, which take their room's seqs in
 //      arrival order (ids are random UUIDs made here: raw SQL has no @default(cuid())).
-// Steps 1, 2 and 4 are raw SQL through Prisma ($queryRaw/$executeRaw): the ORM's
-// per-query planning cost more CPU than SQLite itself (profiled: ~60% of a batch).
+// Steps 1 and 3 are raw SQL through Prisma ($queryRaw/$executeRaw): the ORM's per-query
+// planning cost more CPU than SQLite itself (profiled: ~60% of a batch).
 // So the rules hold (seq strictly increasing per room, no holes, committed before it is
 // published) while a busy server pays for one transaction per batch instead of one per
 // message, and not one statement per room. If a batch fails (one message breaks a
@@ -110,17 +109,21 @@ export class Writes {
       const names = [...counts.keys()].sort();
       const inNames = Prisma.join(names);
 
-      if (this.provider === 'postgresql') {
-        await tx.$queryRaw`SELECT 1 FROM "Room" WHERE "name" IN (${inNames}) ORDER BY "name" FOR UPDATE`;
-      }
       const bumpBy = Prisma.join(
         names.map((name) => Prisma.sql`WHEN ${name} THEN CAST(${counts.get(name)!} AS INTEGER)`),
         ' ',
       );
       const rooms = new Map<string, { id: string; lastSeq: number }>();
-      const bumped = await tx.$queryRaw<Array<{ id: string; name: string; lastSeq: number }>>`
-        UPDATE "Room" SET "lastSeq" = "lastSeq" + CASE "name" ${bumpBy} END, "lastMessageAt" = ${createdAt}
-        WHERE "name" IN (${inNames}) RETURNING "id", "name", "lastSeq"`;
+      // PostgreSQL: the rows are locked in name order first (the subquery), so concurrent
+      // batches of other processes cannot deadlock. SQLite has one writer at a time.
+      const bumped = await tx.$queryRaw<Array<{ id: string; name: string; lastSeq: number }>>(
+        this.provider === 'postgresql'
+          ? Prisma.sql`UPDATE "Room" SET "lastSeq" = "Room"."lastSeq" + CASE "Room"."name" ${bumpBy} END, "lastMessageAt" = ${createdAt}
+              FROM (SELECT "id" FROM "Room" WHERE "name" IN (${inNames}) ORDER BY "name" FOR UPDATE) AS "locked"
+              WHERE "Room"."id" = "locked"."id" RETURNING "Room"."id", "Room"."name", "Room"."lastSeq"`
+          : Prisma.sql`UPDATE "Room" SET "lastSeq" = "lastSeq" + CASE "name" ${bumpBy} END, "lastMessageAt" = ${createdAt}
+              WHERE "name" IN (${inNames}) RETURNING "id", "name", "lastSeq"`,
+      );
       for (const r of bumped) rooms.set(r.name, { id: r.id, lastSeq: Number(r.lastSeq) });
 
       const missing = names.filter((name) => !rooms.has(name));
