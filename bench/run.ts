@@ -11,6 +11,7 @@
 //   npm run bench -- --db postgres                  # throwaway database on the local PostgreSQL
 //   npm run bench -- --json > result.json           # table on stderr-free stdout as JSON
 //   npm run bench -- --help
+//   npm run bench -- --rooms 200 --per-room 10 --senders 50 --rate 500   # many rooms: bench/many-rooms.ts
 //
 // Subscribers run in worker_threads (raw ws speaking graphql-transport-ws); the sender
 // runs in the main thread. Progress goes to stderr, the result table (or JSON) to stdout.
@@ -21,10 +22,9 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
-import { Redis } from 'ioredis';
-import type pgTypes from 'pg';
 import { DEFAULT_SELECTION, P_FAILED, P_OPEN, P_RECEIVED, P_WARM, benchContent, nowMs, warmupContent, type Target } from './protocol.js';
-import { bareSender, graphqlSender, pump, type PumpResult, type Sender } from './senders.js';
+import { bareSender, graphqlSender, pump, signUp, type PumpResult, type Sender } from './senders.js';
+import { pgCpuDelta, pgCpuSnapshot, percentile, redisCpuMs, warningKey } from './measure.js';
 import {
   cleanupAll,
   cpuMsOf,
@@ -32,12 +32,18 @@ import {
   machineBusyMs,
   makeTempDir,
   memoryOf,
-  onCleanup,
   startNode,
   stopChild,
+  throwawayPgDatabase,
   type Started,
 } from './procs.js';
 import type { WorkerInit, WorkerReport } from './subscriber-worker.js';
+import { MANY_ROOMS_FLAGS, runManyRooms } from './many-rooms.js';
+
+// The many-rooms scenario (bench/many-rooms.ts) has options of its own: route to it.
+if (process.argv.slice(2).some((a) => MANY_ROOMS_FLAGS.includes(a.split('=')[0]))) {
+  process.exit(await runManyRooms(process.argv.slice(2)));
+}
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(benchDir, '..');
@@ -90,6 +96,9 @@ const HELP = `npm run bench -- [options]
   --log-level L      server LOG_LEVEL (default info)
   --cpu-prof         run the GraphQL server with --cpu-prof; profiles kept in ./bench/profiles
   --json             print the results as JSON instead of the table
+
+  Many rooms and senders (bench/many-rooms.ts): any of --rooms, --per-room, --senders,
+  --sweep selects it; \`npm run bench -- --rooms 200 --help\` lists its options.
 `;
 
 const { values: given } = parseArgs({
@@ -242,32 +251,9 @@ interface DbChoice {
 
 const pgAdminUrl = () => flags['pg-url'] ?? process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-async function loadPg() {
-  return (await import('pg')).default;
-}
-
 /** A throwaway PostgreSQL database, dropped at cleanup. */
 async function createPgDatabase(): Promise<DbChoice> {
-  const adminUrl = pgAdminUrl();
-  const pg = await loadPg();
-  const name = `chatbench_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  log(`created PostgreSQL database ${name}`);
-  onCleanup(async () => {
-    await pgMonitor?.end().catch(() => {});
-    pgMonitor = undefined;
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.end();
-    log(`dropped PostgreSQL database ${name}`);
-  });
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  const url = u.toString();
+  const { name, url } = await throwawayPgDatabase(pgAdminUrl(), log);
   return { kind: 'postgres', url: () => url, pgName: name };
 }
 
@@ -290,40 +276,6 @@ function clusterDatabase(): Promise<DbChoice> {
   if (dbChoice?.kind === 'postgres' && dbChoice.pgName) return Promise.resolve(dbChoice);
   clusterDb ??= createPgDatabase();
   return clusterDb;
-}
-
-// CPU of the PostgreSQL backends serving a bench database (same machine, /proc readable).
-let pgMonitor: pgTypes.Client | undefined;
-async function pgBackendPids(dbName: string | undefined): Promise<number[]> {
-  if (!dbName) return [];
-  try {
-    if (!pgMonitor) {
-      const pg = await loadPg();
-      const c = new pg.Client({ connectionString: pgAdminUrl() });
-      await c.connect();
-      pgMonitor = c;
-    }
-    const r = await pgMonitor.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName]);
-    return r.rows.map((row) => row.pid);
-  } catch {
-    return [];
-  }
-}
-async function pgCpuSnapshot(dbName: string | undefined): Promise<Map<number, number> | null> {
-  if (!dbName) return null;
-  const m = new Map<number, number>();
-  for (const pid of await pgBackendPids(dbName)) {
-    const ms = cpuMsOf(pid);
-    if (Number.isFinite(ms)) m.set(pid, ms);
-  }
-  return m;
-}
-/** CPU ms the backends used between two snapshots (backends born in between: all of theirs). */
-function pgCpuDelta(a: Map<number, number> | null, b: Map<number, number> | null): number | null {
-  if (!a || !b) return null;
-  let ms = 0;
-  for (const [pid, t] of b) ms += t - (a.get(pid) ?? 0);
-  return ms;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -444,22 +396,6 @@ async function startTarget(target: Target, subs: number, db?: DbChoice, label = 
   });
 }
 
-async function signUp(port: number): Promise<string> {
-  const username = `bench_${randomBytes(4).toString('hex')}`;
-  const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      query: 'mutation($u: String!, $p: String!) { signUp(username: $u, password: $p) { token } }',
-      variables: { u: username, p: 'bench-password-1' },
-    }),
-  });
-  const body = (await res.json()) as { data?: { signUp?: { token: string } }; errors?: unknown };
-  const token = body.data?.signUp?.token;
-  if (!token) throw new Error(`signUp failed: ${res.status} ${JSON.stringify(body)}`);
-  return token;
-}
-
 /** The one warm-up request of a server that is not the sender's (its idle RSS is read after it). */
 async function warmRequest(target: Target, port: number): Promise<void> {
   if (target === 'bare') {
@@ -474,45 +410,7 @@ async function warmRequest(target: Target, port: number): Promise<void> {
   await res.arrayBuffer();
 }
 
-async function redisCpuMs(): Promise<number | null> {
-  if (!redisUrl) return null;
-  const r = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await r.connect();
-    const info = await r.info('cpu');
-    const get = (k: string) => Number(new RegExp(`^${k}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
-    return (get('used_cpu_sys') + get('used_cpu_user')) * 1000;
-  } catch {
-    return null;
-  } finally {
-    r.disconnect();
-  }
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[idx];
-}
-
-const LEVELS: Record<number, string> = { 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
-/**
- * For pino lines at warn (40) or above, and anything that is not JSON (stack traces,
- * Node warnings): a grouping key "LEVEL msg: err.message"; undefined for other lines.
- */
-function warningKey(line: string): string | undefined {
-  let entry: { level?: unknown; msg?: unknown; err?: { message?: unknown } };
-  try {
-    entry = JSON.parse(line);
-  } catch {
-    return line.trim() ? line.trim().slice(0, 160) : undefined;
-  }
-  if (typeof entry.level !== 'number' || entry.level < 40) return undefined;
-  const err = typeof entry.err?.message === 'string' ? `: ${entry.err.message}` : '';
-  return `${LEVELS[entry.level] ?? `level ${entry.level}`} "${String(entry.msg)}"${err}`;
-}
 
 async function runScenario(spec: ScenarioSpec): Promise<Result> {
   const setupStart = nowMs();
@@ -623,8 +521,8 @@ async function runScenario(spec: ScenarioSpec): Promise<Result> {
     const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     let expected = spec.subs * spec.messages; // until the sender says how many it sent
     const cpu0 = serversCpu();
-    const redis0 = await redisCpuMs();
-    const pg0 = await pgCpuSnapshot(db?.pgName);
+    const redis0 = await redisCpuMs(redisUrl);
+    const pg0 = await pgCpuSnapshot(pgAdminUrl(), db?.pgName);
     const bench0 = process.cpuUsage();
     const machine0 = machineBusyMs();
     const t0 = nowMs() + 5;
@@ -682,8 +580,8 @@ async function runScenario(spec: ScenarioSpec): Promise<Result> {
     }
     if (serverExit) throw Object.assign(new Error(serverExit), { serverExited: true });
     const sendResult = await pumped;
-    const redis1 = await redisCpuMs();
-    const pg1 = await pgCpuSnapshot(db?.pgName);
+    const redis1 = await redisCpuMs(redisUrl);
+    const pg1 = await pgCpuSnapshot(pgAdminUrl(), db?.pgName);
     const memEnd = servers.map((s) => memoryOf(s.pid));
 
     for (const w of workers) w.worker.postMessage({ type: 'finish' });

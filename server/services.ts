@@ -6,6 +6,8 @@ import { createBus, type Bus } from './delivery/bus.js';
 import { ClientBudgets } from './delivery/client-budget.js';
 import type { ChatMessage } from './chat/message.js';
 import { ChatService } from './chat/service.js';
+import { ChatStore } from './chat/store.js';
+import { providerOf } from './db/url.js';
 import { Sessions } from './auth/sessions.js';
 import { Accounts } from './auth/accounts.js';
 import { Credentials } from './auth/credentials.js';
@@ -25,6 +27,8 @@ export interface Services {
   pubsub: Bus<ChatMessage>;
   budgets: ClientBudgets;
   chat: ChatService;
+  /** Every read and write of rooms and messages. */
+  store: ChatStore;
   accounts: Accounts;
   credentials: Credentials;
   apiTokens: ApiTokens;
@@ -57,7 +61,8 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
   });
   const limits = new RateLimits(config, pubsub.redis);
   const metrics = createMetrics();
-  const chat = new ChatService(db, pubsub, limits, metrics, {
+  const store = new ChatStore(db, providerOf(config.DATABASE_URL));
+  const chat = new ChatService(store, pubsub, limits, metrics, {
     maxMessageLength: config.MAX_MESSAGE_LENGTH,
     log: log.child({ name: 'chat' }),
     budgets,
@@ -80,6 +85,7 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     pubsub,
     budgets,
     chat,
+    store,
     accounts,
     apiTokens,
     admin: new Admin(db, accountEvents),
