@@ -57,9 +57,9 @@ const HELP = `npm run bench -- --rooms R [options]      (the many-rooms scenario
   --cpu-prof         run the GraphQL server with --cpu-prof; profiles kept in ./bench/profiles
   --json             print the results as JSON instead of the table
 
-Limits: the bench raises, for its own senders and sockets, RATE_MESSAGES_PER_MINUTE to
-1,000,000 (the check, with its Redis round trip, still runs on every send),
-RATE_SIGNUPS_PER_IP to 0 (N sign-ups from one address) and MAX_CONNECTIONS_PER_IP to fit
+Limits: the bench raises, for its own senders and sockets, RATE_MESSAGES_PER_MINUTE and
+RATE_MESSAGES_PER_USER_PER_MINUTE to 1,000,000 and RATE_NEW_ROOMS_PER_HOUR to 100,000 (the
+checks, with their Redis round trips, still run on every send), RATE_SIGNUPS_PER_IP to 0 (N sign-ups from one address) and MAX_CONNECTIONS_PER_IP to fit
 every socket on 127.0.0.1. MAX_SUBSCRIPTIONS_PER_CONNECTION keeps the product default
 (50 operations in flight per socket): a server that falls behind refuses sends, which
 count as errors.
@@ -233,6 +233,8 @@ async function runOnce(f: Flags, target: Target, rate: number, databaseUrl: () =
             REDIS_URL: f.redisUrl,
             LOG_LEVEL: f.logLevel,
             RATE_MESSAGES_PER_MINUTE: '1000000',
+            RATE_MESSAGES_PER_USER_PER_MINUTE: '1000000',
+            RATE_NEW_ROOMS_PER_HOUR: '100000',
             RATE_SIGNUPS_PER_IP: '0',
             MAX_CONNECTIONS_PER_IP: String(subs + f.senders + 16),
             ...f.serverEnv,
@@ -462,7 +464,7 @@ function printTable(f: Flags, results: ManyRoomsResult[], best: Map<Target, numb
     '',
     `many rooms — ${f.rooms} rooms × ${f.perRoom} subscribers, ${f.senders} senders (own socket each), open loop, ` +
       `${f.duration} s per run, ${f.size}-char messages, ${cpus().length} CPUs, node ${process.version}`,
-    'limits raised for the bench: RATE_MESSAGES_PER_MINUTE=1000000 (still checked, Redis round trip included), ' +
+    'limits raised for the bench: RATE_MESSAGES_PER_MINUTE=RATE_MESSAGES_PER_USER_PER_MINUTE=1000000, RATE_NEW_ROOMS_PER_HOUR=100000 (still checked, Redis round trips included), ' +
       `RATE_SIGNUPS_PER_IP=0, MAX_CONNECTIONS_PER_IP=${f.rooms * f.perRoom + f.senders + 16}` +
       (Object.keys(f.serverEnv).length ? `, ${Object.entries(f.serverEnv).map(([k, v]) => `${k}=${v}`).join(', ')}` : ''),
     '',
