@@ -10,6 +10,7 @@
 //   npm run bench -- --scenarios cluster --cluster 2 --cluster-subs 1000
 //   npm run bench -- --db postgres                  # throwaway database on the local PostgreSQL
 //   npm run bench -- --json > result.json           # table on stderr-free stdout as JSON
+//   npm run bench -- --footprint                    # startup time and memory of the build (bench/footprint.ts)
 //   npm run bench -- --help
 //
 // Subscribers run in worker_threads (raw ws speaking graphql-transport-ws); the sender
@@ -89,7 +90,14 @@ const HELP = `npm run bench -- [options]
   --log-level L      server LOG_LEVEL (default info)
   --cpu-prof         run the GraphQL server with --cpu-prof; profiles kept in ./bench/profiles
   --json             print the results as JSON instead of the table
+  --footprint        instead of the load bench: idle RSS, time to ready and RSS per WebSocket
+                     of the production build (bench/footprint.ts; --footprint --help)
 `;
+
+// A bench of its own, with its own options.
+if (process.argv.includes('--footprint')) {
+  await import('./footprint.js'); // exits when done
+}
 
 const { values: given } = parseArgs({
   options: {
