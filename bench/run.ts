@@ -85,7 +85,8 @@ const HELP = `npm run bench -- [options]
   --max-drain S      after the last send, wait at most S s for deliveries (default 15);
                      deliveries still missing then count as lost
   --server-limits    keep the server's own rate/connection limits (default: the bench sets
-                     RATE_MESSAGES_PER_MINUTE=0, RATE_SIGNUPS_PER_IP=0 and raises
+                     RATE_MESSAGES_PER_MINUTE=0, RATE_MESSAGES_PER_USER_PER_MINUTE=0,
+                     RATE_NEW_ROOMS_PER_HOUR=0, RATE_SIGNUPS_PER_IP=0 and raises
                      MAX_CONNECTIONS_PER_IP / MAX_SUBSCRIPTIONS_PER_CONNECTION to fit the load)
   --log-level L      server LOG_LEVEL (default info)
   --cpu-prof         run the GraphQL server with --cpu-prof; profiles kept in ./bench/profiles
@@ -417,6 +418,8 @@ function limitEnv(subs: number): Record<string, string> {
   if (flags['server-limits']) return {};
   return {
     RATE_MESSAGES_PER_MINUTE: '0',
+    RATE_MESSAGES_PER_USER_PER_MINUTE: '0',
+    RATE_NEW_ROOMS_PER_HOUR: '0',
     RATE_SIGNUPS_PER_IP: '0',
     MAX_CONNECTIONS_PER_IP: String(subs + 16),
     MAX_SUBSCRIPTIONS_PER_CONNECTION: String(Math.max(50, windowSize * 2 + 10)),

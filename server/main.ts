@@ -62,6 +62,12 @@ async function main() {
     },
     'listening',
   );
+  // Accounts stored before usernames were keyed by their look-alike skeleton move to the
+  // new key, in the background (idempotent; one read per 500 accounts when none need it).
+  void services.accounts.rekeyUsernames().then(
+    (moved) => moved > 0 && log.info({ moved }, 'usernames moved to their current key'),
+    (err) => log.warn({ err }, 'moving usernames to their current key failed; sign-in still finds them'),
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -2,7 +2,9 @@
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { createDb, type Db } from './db/client.js';
-import { createPubSub, type ChatPubSub } from './pubsub/index.js';
+import { createBus, type Bus } from './delivery/bus.js';
+import { ClientBudgets } from './delivery/client-budget.js';
+import type { ChatMessage } from './chat/message.js';
 import { ChatService } from './chat/service.js';
 import { Sessions } from './auth/sessions.js';
 import { Accounts } from './auth/accounts.js';
@@ -10,30 +12,47 @@ import { Credentials } from './auth/credentials.js';
 import { ApiTokens } from './auth/api-tokens.js';
 import { Origins } from './http/origins.js';
 import { RateLimits } from './limits/rate-limits.js';
+import { PerAddressCap } from './limits/connections.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
 export interface Services {
   config: Config;
   log: Logger;
   db: Db;
-  pubsub: ChatPubSub;
+  pubsub: Bus<ChatMessage>;
+  budgets: ClientBudgets;
   chat: ChatService;
   accounts: Accounts;
   credentials: Credentials;
   apiTokens: ApiTokens;
   origins: Origins;
   limits: RateLimits;
+  /** Open WebSockets and event streams per client address. */
+  connections: PerAddressCap;
+  /** Other HTTP requests in flight (answer not yet taken) per client address. */
+  requestsInFlight: PerAddressCap;
   metrics: Metrics;
 }
 
 export async function createServices(config: Config, log: Logger): Promise<Services & { close(): Promise<void> }> {
   const db = await createDb(config.DATABASE_URL);
-  const pubsub = createPubSub(config.REDIS_URL, config.REDIS_PREFIX, log.child({ name: 'pubsub' }));
+  const pubsub = createBus<ChatMessage>({
+    redisUrl: config.REDIS_URL,
+    prefix: config.REDIS_PREFIX,
+    log: log.child({ name: 'bus' }),
+    // Dates cross Redis as ISO strings; turn them back into Dates on arrival.
+    revive: (key, value) => (key === 'createdAt' && typeof value === 'string' ? new Date(value) : value),
+  });
+  const budgets = new ClientBudgets({
+    replaysAtOnce: config.REPLAYS_PER_IP,
+    bufferedBytes: config.MAX_BUFFERED_BYTES_PER_IP,
+  });
   const limits = new RateLimits(config, pubsub.redis);
   const metrics = createMetrics();
   const chat = new ChatService(db, pubsub, limits, metrics, {
     maxMessageLength: config.MAX_MESSAGE_LENGTH,
     log: log.child({ name: 'chat' }),
+    budgets,
   });
   const sessions = new Sessions(db, config.SESSION_DAYS);
   const accounts = new Accounts(db, sessions, limits);
@@ -43,12 +62,15 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     log,
     db,
     pubsub,
+    budgets,
     chat,
     accounts,
     apiTokens,
     credentials: new Credentials(sessions, apiTokens, accounts),
     origins: new Origins(config.ALLOWED_ORIGINS, config.TRUST_PROXY),
     limits,
+    connections: new PerAddressCap(config.MAX_CONNECTIONS_PER_IP),
+    requestsInFlight: new PerAddressCap(config.MAX_REQUESTS_IN_FLIGHT_PER_IP),
     metrics,
     async close() {
       await pubsub.close();

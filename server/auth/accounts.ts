@@ -1,21 +1,13 @@
-// Sign-up, sign-in, sign-out. Usernames are unique ignoring case (and Unicode width/
-// compatibility forms); a wrong password and an unknown user get the same error.
+// Sign-up, sign-in, sign-out. Usernames are unique by their key (usernames.ts: case
+// folding, compatibility forms, look-alike letters); a wrong password, an unknown user
+// and a name that cannot exist get the same error. Sign-in failures are rate limited
+// (limits/rate-limits.ts) before the password is checked.
 import { AppError, badInput } from '../errors.js';
 import type { Db } from '../db/client.js';
+import { checkUsername, legacyUsernameKey, parseUsername } from './usernames.js';
 import { burnVerify, checkPassword, hashPassword, verifyPassword } from './password.js';
 import { type Sessions, type Viewer, viewerSelect } from './sessions.js';
 import type { RateLimits } from '../limits/rate-limits.js';
-
-export const USERNAME_RULE = 'Usernames are 1–32 characters long and use only letters, digits, "_", "-" and "."';
-const usernamePattern = /^[\p{L}\p{M}\p{Nd}_.-]{1,32}$/u;
-
-export function checkUsername(raw: string): { username: string; usernameKey: string } {
-  const username = raw.normalize('NFC');
-  if (!usernamePattern.test(username) || [...username].length > 32) {
-    throw badInput(`Invalid username ${JSON.stringify(raw)}: ${USERNAME_RULE}.`, { field: 'username' });
-  }
-  return { username, usernameKey: username.normalize('NFKC').toLowerCase() };
-}
 
 const invalidCredentials = () => new AppError('UNAUTHENTICATED', 'Invalid username or password.');
 
@@ -36,7 +28,8 @@ export class Accounts {
     const { username, usernameKey } = checkUsername(rawUsername);
     checkPassword(password);
     await this.limits.signUp(ip);
-    const taken = await this.db.user.findUnique({ where: { usernameKey }, select: { id: true } });
+    const keys = [...new Set([usernameKey, legacyUsernameKey(username)])];
+    const taken = await this.db.user.findFirst({ where: { usernameKey: { in: keys } }, select: { id: true } });
     if (taken) throw badInput(`The username "${username}" is taken.`, { field: 'username' });
     let viewer: Viewer;
     try {
@@ -51,20 +44,61 @@ export class Accounts {
     return { viewer, ...(await this.sessions.create(viewer.id)) };
   }
 
-  /** Checks a username and password; throws the same error for every kind of mismatch. */
+  /**
+   * Checks a username and password (GraphQL signIn and HTTP Basic); throws the same error
+   * for every kind of mismatch. Only failures count against the sign-in limits.
+   */
   async verify(rawUsername: string, password: string, ip?: string): Promise<Viewer> {
-    await this.limits.signIn(rawUsername.normalize('NFKC').toLowerCase(), ip);
-    let key: string;
-    try {
-      key = checkUsername(rawUsername).usernameKey;
-    } catch {
-      await burnVerify(password);
-      throw invalidCredentials();
-    }
-    const user = await this.db.user.findUnique({ where: { usernameKey: key } });
+    const parsed = parseUsername(rawUsername);
+    const attempt = await this.limits.signIn(parsed?.usernameKey, ip);
+    const user = parsed && (await this.findUser(parsed.username, parsed.usernameKey));
     const ok = user ? await verifyPassword(user.passwordHash, password) : await burnVerify(password);
-    if (!user || !ok) throw invalidCredentials();
+    if (!parsed || !user || !ok) throw invalidCredentials();
+    await attempt.succeeded();
+    if (user.usernameKey !== parsed.usernameKey) await this.rekey(user.id, parsed.usernameKey);
     return { id: user.id, username: user.username, role: user.role };
+  }
+
+  /**
+   * The account of a name. Rows created before keys were confusable skeletons carry the
+   * old key (NFKC lower case) until they sign in again (rekey) or rekeyUsernames() runs;
+   * where both kinds match, the old key is the closer match.
+   */
+  private async findUser(username: string, key: string) {
+    const legacy = legacyUsernameKey(username);
+    const rows = await this.db.user.findMany({ where: { usernameKey: { in: [...new Set([key, legacy])] } }, take: 2 });
+    return rows.find((r) => r.usernameKey === legacy) ?? rows[0] ?? null;
+  }
+
+  /** Moves an account to its current key, unless another account holds it already. */
+  private async rekey(id: string, usernameKey: string): Promise<boolean> {
+    try {
+      await this.db.user.update({ where: { id }, data: { usernameKey } });
+      return true;
+    } catch (err) {
+      if ((err as { code?: string }).code === 'P2002') return false;
+      throw err;
+    }
+  }
+
+  /** Gives every account its current key (run once after upgrading); returns how many moved. */
+  async rekeyUsernames(): Promise<number> {
+    let moved = 0;
+    let cursor: string | undefined;
+    for (;;) {
+      const rows = await this.db.user.findMany({
+        select: { id: true, username: true, usernameKey: true },
+        orderBy: { id: 'asc' },
+        take: 500,
+        ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+      });
+      if (rows.length === 0) return moved;
+      for (const row of rows) {
+        const key = parseUsername(row.username)?.usernameKey;
+        if (key && key !== row.usernameKey && (await this.rekey(row.id, key))) moved++;
+      }
+      cursor = rows[rows.length - 1].id;
+    }
   }
 
   async signIn(username: string, password: string, ip?: string): Promise<SignedIn> {

@@ -1,6 +1,8 @@
 // The browser session cookie: HttpOnly, SameSite=Lax, Secure when the request came over
-// HTTPS (or TRUST_PROXY says the proxy in front terminated HTTPS).
+// HTTPS (or a trusted proxy in front says it terminated HTTPS: X-Forwarded-Proto, which
+// http/trust-proxy.ts has removed when the peer is not a trusted proxy).
 import { parseCookie, stringifySetCookie } from 'cookie';
+import type { TrustProxy } from '../http/trust-proxy.js';
 
 export const SESSION_COOKIE = 'session';
 
@@ -9,9 +11,9 @@ export function readSessionCookie(cookieHeader: string | null | undefined): stri
   return parseCookie(cookieHeader)[SESSION_COOKIE] || undefined;
 }
 
-export function isHttps(url: string, headers: { get(name: string): string | null | undefined }, trustProxy: boolean): boolean {
+export function isHttps(url: string, headers: { get(name: string): string | null | undefined }, trustProxy: TrustProxy): boolean {
   if (url.startsWith('https:')) return true;
-  return trustProxy && headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
+  return !!trustProxy && headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
 }
 
 export function sessionCookie(token: string, expiresAt: Date, secure: boolean): string {

@@ -18,7 +18,6 @@ export interface Authenticated {
   via: Via;
   /** The session token, when the credential was one (sign-out needs it). */
   sessionToken?: string;
-  apiTokenId?: string;
 }
 
 export interface CredentialSource {
@@ -66,7 +65,7 @@ export class Credentials {
     if (isApiToken(token)) {
       const found = await this.apiTokens.validate(token);
       if (!found) throw invalid('This API token');
-      return { viewer: found.viewer, via: 'apiToken', apiTokenId: found.apiTokenId };
+      return { viewer: found.viewer, via: 'apiToken' };
     }
     const session = await this.sessions.validate(token);
     if (!session) throw invalid('This token');

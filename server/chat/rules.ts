@@ -27,8 +27,23 @@ export function isRoomName(raw: string): boolean {
   }
 }
 
-/** Content is stored exactly as sent; it only has to say something and fit. */
+/**
+ * Text both databases store exactly: no NUL character (PostgreSQL's text cannot hold
+ * one) and no lone UTF-16 surrogate (it has no UTF-8 form, so it would come back changed).
+ */
+// In a /u pattern, a surrogate range matches only surrogates that are not part of a pair.
+const loneSurrogate = /[\uD800-\uDFFF]/u;
+
+function storableText(value: string, field: string, what: string) {
+  if (value.includes('\0')) throw badInput(`${what} must not contain the NUL character (U+0000).`, { field });
+  if (loneSurrogate.test(value)) {
+    throw badInput(`${what} must be well-formed Unicode (it contains a lone surrogate code unit).`, { field });
+  }
+}
+
+/** Content is stored exactly as sent; it only has to say something, be storable text and fit. */
 export function messageContent(content: string, maxLength: number): string {
+  storableText(content, 'content', 'Message content');
   if (content.trim().length === 0) {
     throw badInput('Message content must not be empty or only whitespace.', { field: 'content' });
   }
@@ -51,5 +66,6 @@ export function clientId(raw: string | null | undefined): string | null {
       field: 'clientId',
     });
   }
+  storableText(raw, 'clientId', 'clientId');
   return raw;
 }

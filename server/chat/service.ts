@@ -1,20 +1,22 @@
 // The chat service: the one path by which messages are validated, stored, published
 // and read. GraphQL resolvers, the REST endpoint and anything later call this.
 //
-// Send = validate → rate limit → one transaction that bumps the room's lastSeq and
-// inserts the message with that seq (store.ts; concurrent sends share a transaction) →
-// commit → publish. Nothing is published unless the commit succeeded; a failed publish
-// is logged and subscribers recover the message from the database (room-feed.ts).
+// Send = validate → rate limits (per user per room, per user, new rooms per user) → one
+// transaction that bumps the room's lastSeq and inserts the message with that seq
+// (store.ts; concurrent sends share a transaction) → commit → publish. Nothing is
+// published unless the commit succeeded; a failed publish is logged and subscribers
+// recover the message from the database (room-feed.ts).
 import { AppError } from '../errors.js';
 import type { Db } from '../db/client.js';
-import type { ChatPubSub } from '../pubsub/index.js';
+import type { Bus } from '../delivery/bus.js';
 import type { Logger } from '../log.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import type { Metrics } from '../metrics.js';
 import { type ChatMessage, messageInclude, toChatMessage } from './message.js';
 import { clientId as checkClientId, messageContent, roomName } from './rules.js';
-import { LiveStream } from './live.js';
-import { RoomFeeds } from './room-feed.js';
+import { LiveStream } from '../delivery/live-stream.js';
+import { RoomFeeds } from '../delivery/room-feed.js';
+import type { ClientBudgets } from '../delivery/client-budget.js';
 import { MessageStore } from './store.js';
 import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
 import { type Page, type PageArgs, pageOfMessages } from './history.js';
@@ -40,8 +42,22 @@ export interface RoomInfo {
 export interface ChatServiceOptions {
   maxMessageLength: number;
   log: Logger;
+  /** What each client address may hold while it is sent messages. */
+  budgets: ClientBudgets;
   /** How long a send waits for the publish before answering anyway (ms). */
   publishTimeoutMs?: number;
+}
+
+/** A retry is answered with the stored message; the same clientId in another room is a mistake. */
+function sameRoom(existing: ChatMessage, room: string): ChatMessage {
+  if (existing.room !== room) {
+    throw new AppError(
+      'CONFLICT',
+      `This clientId was already used for a message in room "${existing.room}". Use a new clientId for each message.`,
+      { field: 'clientId' },
+    );
+  }
+  return existing;
 }
 
 const isUniqueViolation = (err: unknown) =>
@@ -50,16 +66,21 @@ const isUniqueViolation = (err: unknown) =>
 export class ChatService {
   constructor(
     private readonly db: Db,
-    private readonly pubsub: ChatPubSub,
+    private readonly pubsub: Bus<ChatMessage>,
     private readonly limits: RateLimits,
     private readonly metrics: Metrics,
     private readonly options: ChatServiceOptions,
   ) {
-    this.feeds = new RoomFeeds(pubsub, (r, a, l) => this.since(r, a, l), options.log);
+    this.feeds = new RoomFeeds<ChatMessage>({
+      bus: pubsub,
+      readAfter: (r, a, l) => this.since(r, a, l),
+      lastSeq: async (r) => (await this.room(r)).lastSeq,
+      log: options.log,
+    });
     this.store = new MessageStore(db);
   }
 
-  private readonly feeds: RoomFeeds;
+  private readonly feeds: RoomFeeds<ChatMessage>;
   private readonly store: MessageStore;
 
   async send(input: SendInput): Promise<ChatMessage> {
@@ -70,10 +91,11 @@ export class ChatService {
 
     try {
       await this.limits.message(sender.id, room);
+      if (!(await this.roomExists(room))) await this.limits.newRoom(sender.id);
     } catch (err) {
       // A retry of a message that was stored is answered, whatever the limit says.
       const existing = clientId && (await this.findByClientId(sender.id, clientId));
-      if (existing) return existing;
+      if (existing) return sameRoom(existing, room);
       throw err;
     }
 
@@ -86,7 +108,7 @@ export class ChatService {
       // The same (sender, clientId) is stored already (a retry, or two racing sends):
       // answer with that message; it was published when it was stored.
       const existing = clientId && (await this.findByClientId(sender.id, clientId));
-      if (existing) return existing;
+      if (existing) return sameRoom(existing, room);
       // Two first messages raced to create the room: the room exists now, go again.
       message = await this.store.store({ room, content, clientId, sender }).catch((e) => this.storeFailed(e));
     }
@@ -95,6 +117,19 @@ export class ChatService {
     timer();
     this.metrics.messagesSent.inc();
     return message;
+  }
+
+  /** Rooms seen to exist (rooms are never deleted), so most sends skip the lookup. */
+  private readonly knownRooms = new Set<string>();
+
+  /** Whether a room has been created (by its first message): for the new-rooms limit. */
+  private async roomExists(name: string): Promise<boolean> {
+    if (this.knownRooms.has(name)) return true;
+    const row = await this.db.room.findUnique({ where: { name }, select: { id: true } });
+    if (!row) return false;
+    if (this.knownRooms.size >= 10_000) this.knownRooms.clear();
+    this.knownRooms.add(name);
+    return true;
   }
 
   private storeFailed(err: unknown): never {
@@ -116,6 +151,9 @@ export class ChatService {
       () => true,
       (err) => {
         this.options.log.error({ err, ...where }, 'publishing a stored message failed');
+        // This process's subscribers read it from the database now; the others when the
+        // bus is back (room-feed.ts).
+        void this.feeds.catchUp(message.room);
         return true;
       },
     );
@@ -198,15 +236,22 @@ export class ChatService {
    * Messages of a room as they are sent. With `after`, first every stored message with
    * seq > after, then live ones: no gap, no duplicate.
    */
-  subscribe(room: string, after?: number | null): LiveStream {
+  subscribe(room: string, after: number | null | undefined, client: string): LiveStream<ChatMessage> {
     const name = roomName(room);
     if (after !== undefined && after !== null && (!Number.isInteger(after) || after < 0)) {
       throw new AppError('BAD_USER_INPUT', '`after` must be a seq number (an integer ≥ 0).', { field: 'after' });
     }
     return new LiveStream(
-      { feeds: this.feeds, since: (r, a, l) => this.since(r, a, l), log: this.options.log, metrics: this.metrics },
+      {
+        feeds: this.feeds,
+        readAfter: (r, a, l) => this.since(r, a, l),
+        budgets: this.options.budgets,
+        log: this.options.log,
+        metrics: this.metrics,
+      },
       name,
       after ?? undefined,
+      client,
     );
   }
 }

@@ -6,7 +6,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import { DateTimeResolver } from 'graphql-scalars';
 import type PrismaTypes from '../db/generated/pothos-types.js';
 import { getDatamodel } from '../db/generated/pothos-types.js';
-import type { Context } from './context.js';
+import { type Context, prismaClientOf } from './context.js';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -17,7 +17,7 @@ export const builder = new SchemaBuilder<{
   plugins: [PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   prisma: {
-    client: (ctx) => ctx.db,
+    client: prismaClientOf,
     dmmf: getDatamodel(),
     exposeDescriptions: false,
     onUnusedQuery: null,

@@ -1,26 +1,31 @@
-// What every resolver gets: the services, and who is asking. HTTP requests are
-// authenticated here from their Authorization header or session cookie; WebSocket
-// connections once, when they connect (ws.ts), and every operation on the socket
-// reuses that.
-import { GraphQLError } from 'graphql';
+// What every resolver gets: the services it may call, and who is asking. HTTP requests
+// are authenticated here from their Authorization header or session cookie; WebSocket
+// operations take what ws.ts found when the socket connected (checked again before an
+// operation when the last check is more than a few seconds old).
+//
+// Resolvers reach data only through these services. The Prisma client is not in the
+// context: @pothos/plugin-prisma's object types get it from prismaClientOf (builder.ts).
 import type { Services } from '../services.js';
 import type { Authenticated } from '../auth/credentials.js';
-import { AppError } from '../errors.js';
+import { AppError, UNAVAILABLE_MESSAGE } from '../errors.js';
+import { toGraphQLError } from './errors.js';
 import type { Viewer } from '../auth/sessions.js';
 import { clearedSessionCookie, isHttps, sessionCookie } from '../auth/cookies.js';
 import type { IncomingMessage } from 'node:http';
-import { clientIp } from '../http/client-ip.js';
+import { clientAddress } from '../http/client-ip.js';
 
 /** Facts about the HTTP request and a way to set cookies on its response (absent on WebSocket). */
 export interface HttpExchange {
   request: Request;
   secure: boolean;
-  setCookie(cookie: string): void;
   setSessionCookie(token: string, expiresAt: Date): void;
   clearSessionCookie(): void;
 }
 
-export interface Context extends Services {
+/** The services resolvers and GraphQL plugins call. */
+type ResolverServices = Pick<Services, 'chat' | 'accounts' | 'apiTokens' | 'origins' | 'config'>;
+
+export interface Context extends ResolverServices {
   auth: Authenticated | null;
   http?: HttpExchange;
   /** The client's address (for per-address limits). */
@@ -41,12 +46,24 @@ export type SocketExtra = {
 /** Set-Cookie values a request's resolvers asked for; the set-cookie plugin adds them to the response. */
 export const responseCookies = new WeakMap<Request, string[]>();
 
+/**
+ * The Prisma client behind a context, for @pothos/plugin-prisma's types only: under a
+ * symbol, so that it survives Yoga merging the context and no resolver reads it by name.
+ */
+const PRISMA = Symbol('prisma client');
+export const prismaClientOf = (ctx: Context) => (ctx as Context & { [PRISMA]: Services['db'] })[PRISMA];
+
+function withServices(services: Services, who: Pick<Context, 'auth' | 'http' | 'ip'>): Context {
+  const { chat, accounts, apiTokens, origins, config } = services;
+  return { chat, accounts, apiTokens, origins, config, ...who, [PRISMA]: services.db } as Context;
+}
+
 export async function createContext(
   services: Services,
   initial: { request?: Request; req?: IncomingMessage; extra?: SocketExtra },
 ): Promise<Context> {
-  const ip = clientIp(initial.req?.headers['x-forwarded-for'], initial.req?.socket.remoteAddress, services.config.TRUST_PROXY);
-  if (initial.extra) return { ...services, auth: initial.extra.auth ?? null, ip: initial.extra.ip };
+  const ip = initial.req && clientAddress(initial.req);
+  if (initial.extra) return withServices(services, { auth: initial.extra.auth ?? null, ip: initial.extra.ip });
 
   const request = initial.request!;
   const secure = isHttps(request.url, request.headers, services.config.TRUST_PROXY);
@@ -55,7 +72,6 @@ export async function createContext(
   const http: HttpExchange = {
     request,
     secure,
-    setCookie: (cookie) => cookies.push(cookie),
     setSessionCookie: (token, expiresAt) => cookies.push(sessionCookie(token, expiresAt, secure)),
     clearSessionCookie: () => cookies.push(clearedSessionCookie(secure)),
   };
@@ -64,17 +80,15 @@ export async function createContext(
       authorization: request.headers.get('authorization'),
       cookie: request.headers.get('cookie'),
     });
-    return { ...services, auth, http, ip };
+    return withServices(services, { auth, http, ip });
   } catch (err) {
     if (err instanceof AppError) {
       // A stale cookie must not lock the browser out of signing in again: drop it.
       if (!request.headers.get('authorization')) http.clearSessionCookie();
-      throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: 401 } } });
+      throw toGraphQLError(err, undefined, true);
     }
     services.log.error({ err }, 'authenticating a request failed');
-    throw new GraphQLError('The service is unavailable right now. Please try again.', {
-      extensions: { code: 'UNAVAILABLE', http: { status: 503 } },
-    });
+    throw toGraphQLError(new AppError('UNAVAILABLE', UNAVAILABLE_MESSAGE), undefined, true);
   }
 }
 

@@ -1,16 +1,21 @@
 // GraphQL over WebSocket (graphql-ws protocol) on the HTTP server's /graphql path.
-// The socket is authenticated once, from connectionParams.authorization, when it
-// connects: a bad credential closes it with 4403. Each operation then runs through
-// Yoga's envelop pipeline (same schema, context, limits, error masking as HTTP).
+// The socket is authenticated when it connects, from connectionParams.authorization or
+// the session cookie: a bad credential closes it with 4403. Before an operation, a
+// credential last checked more than RECHECK_MS ago is checked again (it may have been
+// revoked). Each operation runs through Yoga's envelop pipeline (same schema, context,
+// limits, error masking as HTTP); subscriptions to room events go through the shared
+// fan-out (delivery/broadcast.ts).
 // Limits: frame size (maxPayload: larger frames close the socket with 1009), sockets per
-// client address, subscriptions per socket.
+// client address (with event streams: limits/connections.ts), operations per socket, and
+// what a slow socket may have queued (delivery/client-budget.ts).
 import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
+import { CloseCode } from 'graphql-ws';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
-import { clientIp } from '../http/client-ip.js';
+import { clientAddress } from '../http/client-ip.js';
 import { isHttps } from '../auth/cookies.js';
-import { shareKey, subscribeShared, type Sink } from './shared-execution.js';
+import { shareKey, subscribeShared, type Sink } from '../delivery/broadcast.js';
 import { createMaskError } from './errors.js';
 import { AppError } from '../errors.js';
 import type { Services } from '../services.js';
@@ -27,8 +32,18 @@ const headerBag = (headers: IncomingHttpHeaders) => ({
   },
 });
 
-/** Room for the largest allowed message (4 bytes a character at most) plus the operation around it. */
-export const webSocketMaxPayload = (maxMessageLength: number) => Math.max(64 * 1024, maxMessageLength * 4 + 16 * 1024);
+/** Subscriptions whose events are the same for every viewer: they share one execution per event. */
+const SHAREABLE = new Set(['messageAdded', 'roomActivity']);
+
+/** Close code for "the server cannot check this now, reconnect later" (RFC 6455 registry). */
+const TRY_AGAIN_LATER = 1013;
+
+/**
+ * Room for the largest allowed message plus the operation around it. The worst case of a
+ * code point in a JSON string is 12 bytes (an astral character written as two \uXXXX
+ * escapes), so a legal message always fits however the client escapes it.
+ */
+export const webSocketMaxPayload = (maxMessageLength: number) => Math.max(64 * 1024, maxMessageLength * 12 + 16 * 1024);
 
 interface Envelope {
   execute: (args: ExecutionArgs) => unknown;
@@ -41,9 +56,9 @@ interface Envelope {
 export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Services) {
   const { origins, config } = services;
   const maskError = createMaskError(services.metrics);
-  const perIp = new Map<string, number>();
+  const { connections, budgets } = services;
   const ipOf = (req: IncomingMessage) =>
-    clientIp(req.headers['x-forwarded-for'], req.socket.remoteAddress, config.TRUST_PROXY) ?? 'unknown';
+    clientAddress(req);
   const wss = new WebSocketServer({
     server,
     path: yoga.graphqlEndpoint,
@@ -53,7 +68,7 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Ser
       const secure = isHttps('http:', headers, config.TRUST_PROXY);
       // Browsers on a foreign origin may not open a socket (it would carry our cookie).
       if (!origins.mayConnect(headers, secure)) return done(false, 403, 'Origin not allowed');
-      if ((perIp.get(ipOf(req)) ?? 0) >= config.MAX_CONNECTIONS_PER_IP) {
+      if (!connections.hasRoom(ipOf(req))) {
         return done(false, 429, 'Too many connections from this address');
       }
       done(true);
@@ -61,14 +76,14 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Ser
   });
   wss.on('connection', (socket, req) => {
     const ip = ipOf(req);
-    perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
+    // verifyClient saw room; another upgrade from the address may have taken it since.
+    if (!connections.tryOpen(ip)) return socket.close(CloseCode.Forbidden, 'Too many connections from this address');
     services.metrics.connections.inc();
     // 'close' fires once; `on` avoids the per-socket wrapper `once` allocates.
     socket.on('close', () => {
       services.metrics.connections.dec();
-      const left = (perIp.get(ip) ?? 1) - 1;
-      if (left > 0) perIp.set(ip, left);
-      else perIp.delete(ip);
+      connections.close(ip);
+      budgets.release(ip, socket);
     });
   });
   const handle = useServer<Record<string, unknown> | undefined, SocketExtra>(
@@ -93,11 +108,14 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Ser
             // Not the credential's fault (the database is down): "try again later", which
             // clients treat as a reason to reconnect, not to give up.
             services.log.error({ err }, 'authenticating a WebSocket failed');
-            ctx.extra.socket.close(1013, 'Try again later');
+            ctx.extra.socket.close(TRY_AGAIN_LATER, 'Try again later');
           }
-          return false; // graphql-ws closes the socket with 4403 Forbidden
+          return false; // graphql-ws closes the socket with CloseCode.Forbidden (4403)
         }
       },
+      // graphql-ws wraps an error thrown by a running subscription (e.g. FELL_BEHIND) in a
+      // bare GraphQLError: give it its code and details as every other error has them.
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => (maskError(e, 'Unexpected error.') as GraphQLError).toJSON()),
       execute: (args) => (args.rootValue as Envelope).execute(args) as never,
       subscribe: (args) => {
         const envelope = args.rootValue as Envelope;
@@ -121,7 +139,7 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Ser
             ctx.extra.auth = await ctx.extra.reauthenticate!();
             ctx.extra.checkedAt = Date.now();
           } catch {
-            ctx.extra.socket.close(4403, 'Forbidden');
+            ctx.extra.socket.close(CloseCode.Forbidden, 'Forbidden');
             return [new GraphQLError('Forbidden', { extensions: { code: 'UNAUTHENTICATED' } })];
           }
         }
@@ -147,8 +165,8 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Ser
         };
         const errors = validate(args.schema, args.document);
         if (errors.length) return errors;
-        args.rootValue.shareKey = shareKey(args);
-        args.rootValue.sink = { socket: ctx.extra.socket, id };
+        args.rootValue.shareKey = shareKey(args, SHAREABLE);
+        args.rootValue.sink = { socket: ctx.extra.socket, id, client: ctx.extra.ip ?? 'unknown', budgets };
         return args;
       },
     },

@@ -7,8 +7,12 @@ import { armorPlugins } from '../limits/armor.js';
 import type { Services } from '../services.js';
 import { schema } from './schema/index.js';
 import { type Context, type SocketExtra, createContext } from './context.js';
-import { createMaskError } from './errors.js';
-import { useCookieOriginCheck, useSetCookies } from './plugins.js';
+import { createMaskError, expectedError } from './errors.js';
+import { useCookieOriginCheck, usePagePolicy, useRefuseFormPosts, useSetCookies } from './plugins.js';
+import { graphiqlPolicy } from '../http/security-headers.js';
+
+/** Log text for Yoga's logger arguments: errors by their message only. */
+const describe = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
 
 export type Yoga = YogaServerInstance<ServerContext, Context>;
 type ServerContext = { req?: IncomingMessage; extra?: SocketExtra };
@@ -16,6 +20,8 @@ type ServerContext = { req?: IncomingMessage; extra?: SocketExtra };
 // GraphiQL with its assets inlined is ~80 MB of memory once loaded: load it when a
 // browser first asks for it (see loadGraphiQL), not at start.
 let render: ((options?: GraphiQLOptions) => string) | undefined;
+/** The Content-Security-Policy of the GraphiQL page last rendered (its inline scripts by hash). */
+let graphiqlCsp: string | undefined;
 export async function loadGraphiQL() {
   render ??= (await import('@graphql-yoga/render-graphiql')).renderGraphiQL;
 }
@@ -24,19 +30,37 @@ export function createGraphQL(services: Services): Yoga {
   const log = services.log.child({ name: 'graphql' });
   return createYoga<ServerContext, Context>({
     schema,
-    plugins: [...armorPlugins(), useSetCookies(), useCookieOriginCheck()],
+    plugins: [
+      useRefuseFormPosts(),
+      ...armorPlugins(),
+      useSetCookies(),
+      useCookieOriginCheck(),
+      usePagePolicy(() => graphiqlCsp),
+    ],
     cors: services.origins.cors ?? false,
     graphqlEndpoint: '/graphql',
     context: (initial) => createContext(services, initial),
     maskedErrors: { maskError: createMaskError(services.metrics) },
+    // Yoga logs every error it masks, AppErrors included. Expected ones (wrong password,
+    // bad input…) are not faults: at debug, by code only. Messages are never built with
+    // String(error): a GraphQLError prints its query source, which may hold a password.
     logging: {
-      debug: (...args) => log.debug(args.map(String).join(' ')),
-      info: (...args) => log.info(args.map(String).join(' ')),
-      warn: (...args) => log.warn(args.map(String).join(' ')),
-      error: (...args) => log.error({ err: args.find((a) => a instanceof Error) }, args.map(String).join(' ')),
+      debug: (...args) => log.debug(describe(args)),
+      info: (...args) => log.info(describe(args)),
+      warn: (...args) => log.warn(describe(args)),
+      error: (...args) => {
+        const err = args.find((a) => a instanceof Error);
+        const expected = expectedError(err);
+        if (expected) return log.debug({ code: expected.code }, 'expected error');
+        log.error({ err }, describe(args));
+      },
     },
     // GraphiQL with its assets inlined (no CDN), running subscriptions over graphql-ws.
-    renderGraphiQL: (options) => render!(options),
+    renderGraphiQL: (options) => {
+      const html = render!(options);
+      graphiqlCsp = graphiqlPolicy(html);
+      return html;
+    },
     graphiql: {
       title: 'Chat API',
       subscriptionsProtocol: 'WS',

@@ -2,7 +2,10 @@
 // ALLOWED_ORIGINS adds others (e.g. a separately hosted front end). Requests that change
 // state with a cookie must show an allowed Origin (or Referer) — the CSRF defence — and
 // WebSocket upgrades that show a foreign Origin are refused, as Django's
-// AllowedHostsOriginValidator did.
+// AllowedHostsOriginValidator did. X-Forwarded-Host counts only from a trusted proxy
+// (http/trust-proxy.ts removes it otherwise).
+import type { TrustProxy } from './trust-proxy.js';
+
 export interface HeaderBag {
   get(name: string): string | null | undefined;
 }
@@ -12,7 +15,7 @@ export class Origins {
 
   constructor(
     allowed: string[] | undefined,
-    private readonly trustProxy: boolean,
+    private readonly trustProxy: TrustProxy,
   ) {
     this.configured = new Set((allowed ?? []).map((o) => o.replace(/\/+$/, '')));
   }

@@ -5,11 +5,13 @@
 //                         with its trailing slash, the canonical URL (the old app's URLs end
 //                         in a slash; the client's router accepts both)
 //   /assets/…           → hashed build files, cached for a year
+// What it serves gets the pages' Content-Security-Policy (security-headers.ts).
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import sirv from 'sirv';
 import { root } from '../paths.js';
+import { PAGE_POLICY, setSecurityHeaders } from './security-headers.js';
 
 export const WEB_DIST = join(root, 'dist', 'web');
 
@@ -47,6 +49,7 @@ export function webPages(): { handle(req: IncomingMessage, res: ServerResponse, 
         return;
       }
       if (page) req.url = '/index.html';
+      setSecurityHeaders(res, PAGE_POLICY);
       assets(req, res, next);
     },
   };

@@ -1,16 +1,17 @@
-// Limits on the shape of GraphQL operations (graphql-armor): they are checked before
-// anything executes, over HTTP and WebSocket alike. The numbers leave room for every
-// query the web client and GraphiQL's introspection make.
+// Limits on the shape of GraphQL operations (graphql-armor, and our cost rule in
+// cost.ts): they are checked before anything executes, over HTTP and WebSocket alike.
+// The numbers leave room for every query the web client and GraphiQL's introspection make.
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { MAX_COST, costLimitRule } from './cost.js';
 
 export const operationLimits = {
   maxDepth: 10,
   maxAliases: 15,
   maxTokens: 2000,
-  // first/last multiply the cost: a full page of 100 messages with every field costs ~7,300,
-  // a page of rooms each with a page of messages far more.
-  maxCost: 20000,
+  // Fields per item, first/last multiplying (cost.ts).
+  maxCost: MAX_COST,
   maxDirectives: 20,
 };
 
@@ -21,13 +22,21 @@ const asValidationError = {
   onReject: [(ctx: { reportError(e: GraphQLError): void } | null, error: GraphQLError) => ctx?.reportError(error)],
 };
 
-export function armorPlugins() {
-  return new EnvelopArmor({
+const useCostLimit = (): Plugin => ({
+  onValidate({ addValidationRule }) {
+    addValidationRule(costLimitRule(operationLimits.maxCost));
+  },
+});
+
+export function armorPlugins(): Plugin[] {
+  const armor = new EnvelopArmor({
     maxDepth: { n: operationLimits.maxDepth, ignoreIntrospection: true, ...asValidationError },
     maxAliases: { n: operationLimits.maxAliases, ...asValidationError },
     maxTokens: { n: operationLimits.maxTokens },
-    costLimit: { maxCost: operationLimits.maxCost, ignoreIntrospection: true, ...asValidationError },
+    // Replaced by cost.ts, which also counts first/last given as variables or left out.
+    costLimit: { enabled: false },
     maxDirectives: { n: operationLimits.maxDirectives, ...asValidationError },
     blockFieldSuggestion: { enabled: false },
-  }).protect().plugins;
+  }).protect().plugins as Plugin[];
+  return [...armor, useCostLimit()];
 }

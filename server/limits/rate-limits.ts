@@ -1,6 +1,17 @@
 // Rate limits (rate-limiter-flexible): counters in Redis when REDIS_URL is set, so every
 // server process shares them; in memory otherwise. If Redis is unreachable, an
 // in-memory limiter stands in rather than letting everything through or failing sends.
+//
+// Every counter is keyed by a SHA-256 of what it counts (a username, an address, a user
+// and room), so a key is 43 bytes whatever a client sends.
+//
+// Sign-in (GraphQL signIn and every HTTP Basic request) counts only failures, in the
+// way of rate-limiter-flexible's "login endpoint protection": per address, per username
+// from one address (low: the owner at their own address is not locked out by strangers)
+// and per username from anywhere (much higher: it bounds a distributed guessing attack).
+// An attempt is counted before the password is checked (so parallel guesses cannot
+// overtake the counter) and given back when the password was right.
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../errors.js';
@@ -10,6 +21,15 @@ interface Window {
   points: number;
   seconds: number;
   what: string;
+}
+
+/** A bounded key for any client-supplied value. */
+const keyOf = (...parts: string[]) => createHash('sha256').update(parts.join('\n'), 'utf8').digest('base64url');
+
+/** What a sign-in attempt must report once the password was checked. */
+export interface SignInAttempt {
+  /** The password was right: the attempt does not count. */
+  succeeded(): Promise<void>;
 }
 
 export class RateLimits {
@@ -33,6 +53,7 @@ export class RateLimits {
     return limiter;
   }
 
+  /** Counts one against `key`; throws RATE_LIMITED when the window is used up. */
   private async consume(name: string, window: Window, key: string) {
     if (window.points <= 0) return; // disabled
     try {
@@ -44,35 +65,72 @@ export class RateLimits {
     }
   }
 
-  message(userId: string, room: string) {
-    return this.consume(
-      'msg',
-      { points: this.config.RATE_MESSAGES_PER_MINUTE, seconds: 60, what: 'messages in this room' },
-      `${userId}:${room}`,
-    );
+  /** Gives back what consume() counted (a failed give-back only leaves the count higher). */
+  private async reward(name: string, window: Window, key: string) {
+    if (window.points <= 0) return;
+    await this.limiter(name, window).reward(key, 1).catch(() => {});
   }
 
-  async signIn(usernameKey: string, ip: string | undefined) {
-    await this.consume(
-      'signin-user',
-      { points: this.config.RATE_SIGNINS_PER_USERNAME, seconds: 15 * 60, what: 'sign-in attempts for this user' },
-      usernameKey,
-    );
-    if (ip) {
-      await this.consume(
-        'signin-ip',
-        { points: this.config.RATE_SIGNINS_PER_IP, seconds: 15 * 60, what: 'sign-in attempts from this address' },
-        ip,
-      );
-    }
+  private async forget(name: string, window: Window, key: string) {
+    if (window.points <= 0) return;
+    await this.limiter(name, window).delete(key).catch(() => {});
+  }
+
+  private get windows() {
+    const c = this.config;
+    return {
+      messagesInRoom: { points: c.RATE_MESSAGES_PER_MINUTE, seconds: 60, what: 'messages in this room' },
+      messagesOfUser: { points: c.RATE_MESSAGES_PER_USER_PER_MINUTE, seconds: 60, what: 'messages from you' },
+      newRooms: { points: c.RATE_NEW_ROOMS_PER_HOUR, seconds: 60 * 60, what: 'new rooms from you' },
+      signInFailuresByIp: { points: c.RATE_SIGNIN_FAILURES_PER_IP, seconds: 15 * 60, what: 'failed sign-ins from this address' },
+      signInFailuresByUserAndIp: {
+        points: c.RATE_SIGNIN_FAILURES_PER_USERNAME_AND_IP,
+        seconds: 15 * 60,
+        what: 'failed sign-ins for this user from this address',
+      },
+      signInFailuresByUser: { points: c.RATE_SIGNIN_FAILURES_PER_USERNAME, seconds: 60 * 60, what: 'failed sign-ins for this user' },
+      signUps: { points: c.RATE_SIGNUPS_PER_IP, seconds: 60 * 60, what: 'sign-ups from this address' },
+    } satisfies Record<string, Window>;
+  }
+
+  /** A message: per user per room, and per user across all rooms. */
+  async message(userId: string, room: string) {
+    const w = this.windows;
+    await this.consume('msg', w.messagesInRoom, keyOf(userId, room));
+    await this.consume('msg-user', w.messagesOfUser, keyOf(userId));
+  }
+
+  /** A send that creates a room (its first message). */
+  newRoom(userId: string) {
+    return this.consume('new-room', this.windows.newRooms, keyOf(userId));
+  }
+
+  /**
+   * Before a password is checked. `usernameKey` is undefined for a username that cannot
+   * exist (it fails without a per-username counter). The address is counted first.
+   */
+  async signIn(usernameKey: string | undefined, ip: string | undefined): Promise<SignInAttempt> {
+    const w = this.windows;
+    const byIp = ip === undefined ? undefined : keyOf(ip);
+    const byUserAndIp = usernameKey === undefined ? undefined : keyOf(usernameKey, ip ?? '');
+    const byUser = usernameKey === undefined ? undefined : keyOf(usernameKey);
+    if (byIp) await this.consume('signin-fail-ip', w.signInFailuresByIp, byIp);
+    if (byUserAndIp) await this.consume('signin-fail-user-ip', w.signInFailuresByUserAndIp, byUserAndIp);
+    if (byUser) await this.consume('signin-fail-user', w.signInFailuresByUser, byUser);
+    return {
+      succeeded: async () => {
+        await Promise.all([
+          byIp && this.reward('signin-fail-ip', w.signInFailuresByIp, byIp),
+          // A success ends a run of failures from this address.
+          byUserAndIp && this.forget('signin-fail-user-ip', w.signInFailuresByUserAndIp, byUserAndIp),
+          byUser && this.reward('signin-fail-user', w.signInFailuresByUser, byUser),
+        ]);
+      },
+    };
   }
 
   signUp(ip: string | undefined) {
     if (!ip) return;
-    return this.consume(
-      'signup-ip',
-      { points: this.config.RATE_SIGNUPS_PER_IP, seconds: 60 * 60, what: 'sign-ups from this address' },
-      ip,
-    );
+    return this.consume('signup-ip', this.windows.signUps, keyOf(ip));
   }
 }

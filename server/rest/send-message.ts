@@ -4,14 +4,13 @@
 //   credentials: HTTP Basic, Bearer (session or API token), or the session cookie
 //   Idempotency-Key header → clientId
 // It is a thin adapter: the message goes through ChatService.send like a mutation.
-import { AppError, httpStatus } from '../errors.js';
+import { AppError, UNAVAILABLE_MESSAGE, httpStatus } from '../errors.js';
 import type { Services } from '../services.js';
 import type { ChatMessage } from '../chat/message.js';
 import { clearedSessionCookie, isHttps } from '../auth/cookies.js';
 
 export const SEND_MESSAGE_PATH = /^\/chat\/api\/send_message\/([^/]+)\/?$/;
 
-const MAX_BODY_BYTES = 1 << 20;
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -26,7 +25,7 @@ const error = (status: number, message: string, headers?: Record<string, string>
 function unavailable(services: Services, err: unknown): Response {
   services.log.error({ err }, 'REST send failed');
   services.metrics.errors.inc({ code: 'INTERNAL' });
-  return error(503, 'The service is unavailable right now. Please try again.');
+  return error(httpStatus.UNAVAILABLE, UNAVAILABLE_MESSAGE);
 }
 
 function appErrorResponse(services: Services, err: AppError, headers: Record<string, string> = {}): Response {
@@ -38,8 +37,7 @@ function appErrorResponse(services: Services, err: AppError, headers: Record<str
 
 async function readMessage(request: Request): Promise<string> {
   const type = (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
-  const length = Number(request.headers.get('content-length') ?? 0);
-  if (length > MAX_BODY_BYTES) throw new AppError('BAD_USER_INPUT', `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  // The body's size was checked against MAX_BODY_BYTES before it was read (app.ts: 413).
   let value: unknown;
   if (type === 'application/json') {
     let body: unknown;
@@ -102,6 +100,11 @@ export async function sendMessageRoute(
   }
   if (auth.via === 'cookie' && !services.origins.mayChangeState(request.headers, secure)) {
     return error(403, 'Cross-origin request refused: this Origin may not act with the session cookie.');
+  }
+  // A browser that has HTTP Basic credentials cached for this server sends them with a
+  // foreign page's form too: refuse what shows a foreign Origin (scripts show none).
+  if (auth.via === 'basic' && !services.origins.mayConnect(request.headers, secure)) {
+    return error(403, 'Cross-origin request refused: this Origin may not act with HTTP Basic credentials.');
   }
 
   let room: string;

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, providers, type TestDatabase } from '../support/db.js';
 import { startServer, type RunningServer } from '../support/server.js';
-import { SEND, gql, send, signUp, sleep, subscribeRoom, uniqueRoom, untilLive, wsClient } from '../support/client.js';
+import { SEND, deliveredBeforeMarker, gql, send, signUp, sleep, subscribeRoom, uniqueRoom, untilLive, wsClient } from '../support/client.js';
 import {
   NO_RATE_LIMITS,
   PASSWORD,
@@ -154,9 +154,9 @@ describe.each(providers)('accounts on %s', (provider) => {
       );
       expect([4403, 'UNAUTHENTICATED']).toContain(openAfter);
       await keepOpen.until(() => keepOpen.completed || keepOpen.errors.length > 0, 5000, 'the open socket to close');
-      await sleep(200);
-      expect(sub.messages.some((m) => m.content === 'after revoke')).toBe(false);
       expect(await lastSeq(server.graphqlUrl, room)).toBe(base + 3);
+      const delivered = await deliveredBeforeMarker(sub, () => send(server.graphqlUrl, alice.token, room, 'marker'));
+      expect(delivered.some((m) => m.content === 'after revoke')).toBe(false);
     });
 
     it('need a session: an API token cannot create or revoke tokens, anonymous cannot either', async () => {
@@ -178,6 +178,77 @@ describe.each(providers)('accounts on %s', (provider) => {
       expect((await sql(db, 'SELECT COUNT(*) AS n FROM "ApiToken"'))[0].n).toBe(before);
       // …and the API token itself still works (the refusals did not revoke it).
       expect((await gql(server.graphqlUrl, ME, {}, token)).data.me.username).toBe(alice.username);
+    });
+
+    it('a user holds at most 50 live tokens: concurrent creations stop at 50, the 51st is refused until one is revoked', async () => {
+      const owner = await signUp(server.graphqlUrl, 'tokens');
+      const live = async () =>
+        Number((await sql(db, 'SELECT COUNT(*) AS n FROM "ApiToken" WHERE "userId" = $1 AND "revokedAt" IS NULL', [owner.id]))[0].n);
+      // 60 at once: the cap holds under concurrency (some may be refused while others race).
+      const burst = await Promise.all(Array.from({ length: 60 }, (_, i) => gql(server.graphqlUrl, CREATE, { n: `t${i}` }, owner.token)));
+      const made = burst.filter((r) => r.data?.createApiToken).length;
+      expect(made).toBeLessThanOrEqual(50);
+      expect(await live()).toBe(made);
+      for (const r of burst.filter((r) => !r.data?.createApiToken)) expect(r.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      for (let i = made; i < 50; i++) expect((await gql(server.graphqlUrl, CREATE, { n: `fill${i}` }, owner.token)).errors).toBeUndefined();
+
+      const over = await gql(server.graphqlUrl, CREATE, { n: 'one too many' }, owner.token);
+      expect(over.data ?? null).toBeNull();
+      expect(over.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+      expect(over.errors?.[0].message).toMatch(/You have 50 API tokens, the most one user may hold\. Revoke one/);
+      const list = (await gql(server.graphqlUrl, LIST, {}, owner.token)).data.apiTokens;
+      expect(list).toHaveLength(50);
+      expect(await live()).toBe(50);
+
+      expect((await gql(server.graphqlUrl, REVOKE, { id: list[0].id }, owner.token)).data.revokeApiToken).toBe(true);
+      expect((await gql(server.graphqlUrl, CREATE, { n: 'after revoking' }, owner.token)).errors).toBeUndefined();
+      expect(await live()).toBe(50);
+    });
+  });
+
+  describe('usernames', () => {
+    const SIGN_UP = 'mutation($u:String!,$p:String!){ signUp(username:$u,password:$p){ token user { id username } } }';
+    const signUpAs = (u: string) => gql(server.graphqlUrl, SIGN_UP, { u, p: PASSWORD });
+
+    it('that differ only by case folding, compatibility forms or look-alike letters of another script are one account', async () => {
+      const strasse = await signUpAs('straße');
+      expect(strasse.errors).toBeUndefined();
+      for (const variant of ['STRASSE', 'Strasse', 'ｓｔｒａｓｓｅ']) {
+        const taken = await signUpAs(variant);
+        expect(taken.errors?.[0], variant).toMatchObject({ message: `The username "${variant.normalize('NFC')}" is taken.`, extensions: { code: 'BAD_USER_INPUT' } });
+      }
+      // …and each spelling signs in to that one account.
+      const upper = await gqlRaw(server.graphqlUrl, SIGN_IN, { u: 'STRASSE', p: PASSWORD });
+      expect(upper.data?.signIn.user).toEqual(strasse.data.signUp.user);
+
+      expect((await signUpAs('paypal')).errors).toBeUndefined();
+      const cyrillic = await signUpAs('\u0440\u0430ypal'); // Cyrillic р and а
+      expect(cyrillic.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(cyrillic.errors?.[0].message).toMatch(/is taken/);
+      const [{ n }] = await sql(db, 'SELECT COUNT(*) AS n FROM "User" WHERE username IN ($1, $2, $3)', ['STRASSE', '\u0440\u0430ypal', 'ｓｔｒａｓｓｅ']);
+      expect(Number(n)).toBe(0);
+    });
+
+    it('with invisible or control characters are refused (BAD_USER_INPUT), at sign-up and sign-in alike', async () => {
+      for (const name of ['a\u3164b', '\u3164', 'ab\u200b', 'a\u00adb', 'a\u0007b']) {
+        const r = await signUpAs(name);
+        expect(r.errors?.[0], JSON.stringify(name)).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'username' } });
+        const signIn = await gqlRaw(server.graphqlUrl, SIGN_IN, { u: name, p: PASSWORD });
+        expect(signIn.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+      }
+    });
+
+    it('an account whose key was stored the old way (before look-alike keys) still signs in, and gets its new key', async () => {
+      const mike = await signUpAs('Mike');
+      expect(mike.errors).toBeUndefined();
+      // As servers before look-alike keys stored it: NFKC, lower case.
+      await sql(db, 'UPDATE "User" SET "usernameKey" = $1 WHERE id = $2', ['mike', mike.data.signUp.user.id]);
+      expect((await signUpAs('MIKE')).errors?.[0].message).toMatch(/is taken/);
+      const r = await gqlRaw(server.graphqlUrl, SIGN_IN, { u: 'mike', p: PASSWORD });
+      expect(r.data?.signIn.user.id).toBe(mike.data.signUp.user.id);
+      const [row] = await sql(db, 'SELECT "usernameKey" AS k FROM "User" WHERE id = $1', [mike.data.signUp.user.id]);
+      expect(row.k).not.toBe('mike');
+      expect((await signUpAs('rnike')).errors?.[0].message).toMatch(/is taken/); // "m" looks like "rn"
     });
   });
 
@@ -254,9 +325,9 @@ describe.each(providers)('accounts on %s', (provider) => {
       expect((await gqlRaw(server.graphqlUrl, ME, {}, { cookie })).data.me.username).toBe(alice.username);
 
       await sub.until(() => sub.messages.length >= 2, 5000, 'the two allowed messages');
-      await sleep(300);
-      expect(sub.messages.map((m) => m.content)).toEqual(['own origin', 'own referer']);
       expect(await messageCount(db, room)).toBe(2);
+      const delivered = await deliveredBeforeMarker(sub, () => send(server.graphqlUrl, alice.token, room, 'marker'));
+      expect(delivered.map((m) => m.content)).toEqual(['own origin', 'own referer']);
     });
 
     it('signOut clears the cookie and the old cookie value is refused afterwards', async () => {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, providers, type TestDatabase } from '../support/db.js';
 import { startServer, type RunningServer } from '../support/server.js';
-import { gql, send, signUp, sleep, subscribeRoom, uniqueRoom, untilLive, wsClient } from '../support/client.js';
+import { deliveredBeforeMarker, gql, send, signUp, sleep, subscribeRoom, uniqueRoom, untilLive, wsClient } from '../support/client.js';
 import { NO_RATE_LIMITS, PASSWORD, SIGN_IN, basicAuth, lastSeq, messageCount, rest, sessionCookies, gqlRaw, sql } from './helpers.js';
 
 const multipart = (message: string) => {
@@ -112,10 +112,9 @@ describe.each(providers)('REST send_message on %s', (provider) => {
       expect(typeof r.body?.error, what).toBe('string');
       expect(r.body.error.length).toBeGreaterThan(0);
     }
-    await sleep(300);
-    expect(sub.messages).toEqual([]);
     expect(await lastSeq(server.graphqlUrl, room)).toBe(0);
     expect(await messageCount(db, room)).toBe(0);
+    expect(await deliveredBeforeMarker(sub, () => send(server.graphqlUrl, alice.token, room, 'marker'))).toEqual([]);
   });
 
   it('refuses bad rooms and bad bodies with 400 {error}, storing and delivering nothing', async () => {
@@ -153,16 +152,15 @@ describe.each(providers)('REST send_message on %s', (provider) => {
       expect(typeof r.body?.error, what).toBe('string');
     }
 
-    await sleep(300);
-    expect(sub.messages.length).toBe(seen);
     expect(await lastSeq(server.graphqlUrl, room)).toBe(base);
     expect(await messageCount(db, room)).toBe(base);
+    expect((await deliveredBeforeMarker(sub, () => send(server.graphqlUrl, alice.token, room, 'marker'))).length).toBe(seen);
     expect(await sql(db, 'SELECT id FROM "Room" WHERE name = $1', ['bad room'])).toEqual([]);
 
-    // The refused ones took no seq; exactly 4000 characters is fine.
+    // The refused ones took no seq (the marker took base + 1); exactly 4000 characters is fine.
     const ok = await rest(server.url, { room, json: { message: 'z'.repeat(4000) }, headers: auth });
     expect(ok.status, ok.text).toBe(200);
-    expect(ok.body.message.seq).toBe(base + 1);
+    expect(ok.body.message.seq).toBe(base + 2);
     await sub.until(() => sub.messages.some((m) => m.id === ok.body.message.id), 5000, 'the valid message');
   });
 
@@ -186,19 +184,22 @@ describe.each(providers)('REST send_message on %s', (provider) => {
     const otherPort = await rest(server.url, { room, json: { message: 'csrf' }, headers: { cookie, origin: `http://127.0.0.1:${server.port + 1}` } });
     expect(otherPort.status, otherPort.text).toBe(403);
 
+    // A foreign page's form, sent with Basic credentials the browser has cached.
+    const basicForeign = await rest(server.url, { room, body: 'message=csrf', contentType: 'application/x-www-form-urlencoded', headers: { authorization: basicAuth(alice.username), origin: 'http://evil.example' } });
+    expect(basicForeign.status, basicForeign.text).toBe(403);
+
     const plain = await rest(server.url, { room, body: 'message=hi', contentType: 'text/plain', headers: { authorization: basicAuth(alice.username) } });
     expect(plain.status, plain.text).toBe(415);
     expect(typeof plain.body?.error).toBe('string');
 
-    await sleep(300);
-    expect(sub.messages).toEqual([]);
     expect(await messageCount(db, room)).toBe(0);
     expect(await lastSeq(server.graphqlUrl, room)).toBe(0);
+    expect(await deliveredBeforeMarker(sub, () => send(server.graphqlUrl, alice.token, room, 'marker'))).toEqual([]);
 
     // The same cookie from the own origin via Referer is fine.
     const viaReferer = await rest(server.url, { room, json: { message: 'same origin' }, headers: { cookie, referer: `${server.url}/some/page` } });
     expect(viaReferer.status, viaReferer.text).toBe(200);
-    expect(viaReferer.body.message.seq).toBe(1);
+    expect(viaReferer.body.message.seq).toBe(2); // after the marker: the refused ones took no seq
   });
 
   it('treats a repeated Idempotency-Key as one message: same id, one stored, one delivered', async () => {
@@ -214,6 +215,12 @@ describe.each(providers)('REST send_message on %s', (provider) => {
     expect(second.status, second.text).toBe(200);
     expect(second.body.message.id).toBe(first.body.message.id);
     expect(second.body.message.seq).toBe(base + 1);
+    // The same key for another room is a mistake, not a retry: 409, and nothing stored there.
+    const otherRoom = uniqueRoom('idem-other');
+    const conflict = await rest(server.url, { room: otherRoom, json: { message: 'elsewhere' }, headers });
+    expect(conflict.status, conflict.text).toBe(409);
+    expect(conflict.body.error).toMatch(/already used/);
+    expect(await lastSeq(server.graphqlUrl, otherRoom)).toBe(0);
     // Concurrent retries with another key race each other.
     const raced = await Promise.all(
       [1, 2, 3].map(() => rest(server.url, { room, form: { message: 'raced' }, headers: { ...headers, 'idempotency-key': `key2-${room}` } })),
@@ -229,10 +236,10 @@ describe.each(providers)('REST send_message on %s', (provider) => {
     expect(bobs.body.message).toMatchObject({ seq: base + 3, sender: { username: bob.username } });
 
     await sub.until(() => sub.messages.length >= seen + 3, 5000, 'three messages');
-    await sleep(400);
-    expect(sub.messages.slice(seen).map((m) => m.content)).toEqual(['exactly once', 'raced', 'exactly once']);
-    expect(sub.messages.slice(seen).map((m) => m.seq)).toEqual([base + 1, base + 2, base + 3]);
     expect(await messageCount(db, room)).toBe(base + 3);
+    const delivered = (await deliveredBeforeMarker(sub, () => send(server.graphqlUrl, alice.token, room, 'marker'))).slice(seen);
+    expect(delivered.map((m) => m.content)).toEqual(['exactly once', 'raced', 'exactly once']);
+    expect(delivered.map((m) => m.seq)).toEqual([base + 1, base + 2, base + 3]);
     const rows = await sql(db, 'SELECT "clientId" FROM "Message" WHERE id = $1', [first.body.message.id]);
     expect(rows[0].clientId).toBe(`key-${room}`);
   });
@@ -260,8 +267,7 @@ describe.each(providers)('REST send_message on %s', (provider) => {
           sent.push(r.body.message);
         }
         await sub.until(() => sub.messages.length >= seen + 2, 5000, 'the messages sent on B');
-        await sleep(200);
-        const got = sub.messages.slice(seen);
+        const got = (await deliveredBeforeMarker(sub, () => send(b.graphqlUrl, bob.token, room, 'marker via B'))).slice(seen);
         expect(got.map((m) => m.id)).toEqual(sent.map((m) => m.id));
         expect(got.map((m) => m.content)).toEqual(['from B as JSON', 'from B as a form']);
         expect(got.every((m) => m.sender?.username === bob.username)).toBe(true);

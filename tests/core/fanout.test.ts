@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { startServer, type RunningServer } from '../support/server.js';
-import { send, signUp, sleep, subscribeRoom, uniqueRoom, untilLive, wsClient } from '../support/client.js';
+import { deliveredBeforeMarker, send, signUp, sleep, subscribeRoom, uniqueRoom, untilLive, wsClient } from '../support/client.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -29,8 +29,7 @@ describe('two server processes on one Redis and one PostgreSQL', () => {
 
     const sent = await Promise.all([1, 2, 3].map((i) => send(b.graphqlUrl, bob.token, room, `from B ${i}`)));
     await sub.until(() => sub.messages.length >= before + 3, 5000, 'messages sent on B');
-    await sleep(200);
-    const got = sub.messages.slice(before);
+    const got = (await deliveredBeforeMarker(sub, () => send(b.graphqlUrl, bob.token, room, 'marker via B'))).slice(before);
     expect(got.map((m) => m.id).sort()).toEqual(sent.map((m) => m.id).sort());
     expect(got.map((m) => m.seq)).toEqual([...got.map((m) => m.seq)].sort((x, y) => x - y)); // in seq order
     expect(got.every((m) => m.sender?.username === bob.username)).toBe(true);

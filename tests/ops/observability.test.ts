@@ -154,4 +154,49 @@ describe('observability', () => {
     expect(all).not.toContain('correct horse battery');
     expect(all).not.toMatch(/"(authorization|cookie)"\s*:/i);
   });
+
+  it('never logs a password, token or argument of signIn/signUp/createApiToken; expected errors are not errors; lines stay bounded', async () => {
+    const out = captureOutput(server);
+    const tag = Date.now().toString(36);
+    const secret = (n: number) => `pw-${n}-${tag}-secret`;
+    const huge = `huge${tag}`.padEnd(300_000, 'x');
+    const id = `secrets-${tag}`;
+    const post = (i: number, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+      fetch(server.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': `${id}-${i}`, ...headers },
+        body: JSON.stringify({ query, variables }),
+      }).then((r) => r.json() as Promise<any>);
+
+    // The password written inline in the query, as README's examples once did: wrong, then right.
+    const wrong = await post(1, `mutation { signIn(username: "${alice.username}", password: "${secret(1)}") { token } }`);
+    expect(wrong.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    await post(2, `mutation { signUp(username: "${alice.username}", password: "${secret(2)}") { token } }`);
+    const signedIn = await post(3, `mutation { signIn(username: "${alice.username}", password: "correct horse battery") { token } }`);
+    const sessionToken = signedIn.data.signIn.token as string;
+    // A huge username, inline and as a variable (invalid name, and an unknown one).
+    await post(4, `mutation { signIn(username: "${huge}", password: "${secret(4)}") { token } }`);
+    await post(5, 'mutation($u:String!,$p:String!){ signUp(username:$u,password:$p){ token } }', { u: huge, p: secret(5) });
+    // A syntax error around a password, and a GET that carries one in its query string.
+    await post(6, `mutation { signIn(username: "x", password: "${secret(6)}" { token } }`);
+    await fetch(`${server.graphqlUrl}?query=${encodeURIComponent(`mutation { signIn(username: "x", password: "${secret(7)}") { token } }`)}`, {
+      headers: { 'x-request-id': `${id}-7` },
+    });
+    // A new API token: its secret is in the answer only.
+    const created = await post(8, `mutation { createApiToken(name: "${secret(8)}") { token } }`, {}, { authorization: `Bearer ${sessionToken}` });
+    const apiToken = created.data.createApiToken.token as string;
+
+    // Each request's own log line is written when its answer has gone: after anything logged while it ran.
+    await eventually(() => [1, 2, 3, 4, 5, 6, 7, 8].every((i) => out.stdout.includes(`${id}-${i}"`)), 5000, 'the request log lines');
+    const all = out.stdout + out.stderr;
+    for (let i = 1; i <= 8; i++) expect(all, `secret ${i}`).not.toContain(secret(i));
+    expect(all).not.toContain(sessionToken);
+    expect(all).not.toContain(apiToken);
+    expect(all).not.toContain(huge.slice(0, 2000));
+    const lines = out.stdout.split('\n').filter((l) => l.trim());
+    for (const line of lines) expect(line.length, line.slice(0, 300)).toBeLessThan(16_384);
+    // Wrong passwords, taken and invalid names are the users' doing: not logged as errors.
+    const errors = lines.map((l) => JSON.parse(l)).filter((e) => e.level >= 50);
+    expect(errors).toEqual([]);
+  });
 });

@@ -1,8 +1,15 @@
-// Rate limits and connection limits, against real server processes with small limits.
-// The counters live in a Redis of our own: the sign-up / sign-in counters are keyed by
-// address (127.0.0.1), which other suites on the shared Redis count against too. A second
-// server process (B) on the same database and Redis shows that the counters are shared.
+// Rate limits and connection limits, against real server processes. The counters live
+// in a Redis of our own: the sign-up / sign-in counters are keyed by address
+// (127.0.0.1), which other suites on the shared Redis count against too. The first block
+// runs with small limits (so a test needs few requests) and a second server process (B)
+// on the same database and Redis shows that the counters are shared; the second block
+// runs with the product's default limits. Requests "from another address" really come
+// from another loopback address (127.0.0.2…), which Linux routes to the server as is.
+import { request as httpRequest } from 'node:http';
+import { getIntrospectionQuery } from 'graphql';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../server/config.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { SEND, gql, send, signUp, subscribeRoom, uniqueRoom, wsClient } from '../support/client.js';
@@ -11,6 +18,53 @@ import { eventually, lastSeq, metricValue, metrics, ownRedis, rawRequest, upgrad
 const SIGN_IN = 'mutation($u:String!,$p:String!){ signIn(username:$u,password:$p){ token } }';
 const SIGN_UP = 'mutation($u:String!,$p:String!){ signUp(username:$u,password:$p){ token } }';
 const PASSWORD = 'correct horse battery';
+
+/** A JSON POST from a given local (loopback) address. */
+function post(
+  url: string,
+  body: unknown,
+  options: { from?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: Record<string, unknown>; json: any }> {
+  const text = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      {
+        method: 'POST',
+        localAddress: options.from,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...options.headers },
+      },
+      (res) => {
+        let data = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (data += d));
+        res.on('end', () => {
+          let json: any;
+          try {
+            json = JSON.parse(data);
+          } catch {
+            json = { text: data };
+          }
+          resolve({ status: res.statusCode!, headers: res.headers, json });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(text);
+  });
+}
+
+const basic = (username: string, password = PASSWORD) => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+
+/** The product's default limits (as server/config.ts defines them), as environment values. */
+function defaultLimits(): Record<string, string> {
+  const defaults = parseConfig({});
+  return Object.fromEntries(
+    Object.entries(defaults)
+      .filter(([k]) => /^(RATE_|MAX_)/.test(k))
+      .map(([k, v]) => [k, String(v)]),
+  );
+}
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -22,16 +76,22 @@ describe('limits (SQLite, counters in Redis)', () => {
   let server: RunningServer;
   let serverB: Promise<RunningServer>;
   let alice: Awaited<ReturnType<typeof signUp>>; // sign-up 1 of 2
+  let keys: Redis;
 
   beforeAll(async () => {
     db = await freshDatabase('sqlite');
     cleanup.push(() => db.drop());
     const redis = await ownRedis();
     cleanup.push(() => redis.stop());
+    keys = new Redis(redis.url);
+    cleanup.push(async () => keys.disconnect());
     const env = {
       REDIS_URL: redis.url,
       RATE_MESSAGES_PER_MINUTE: '5',
-      RATE_SIGNINS_PER_USERNAME: '3',
+      // Small, so the tests need few attempts (defaults: 10, 100 and 100).
+      RATE_SIGNIN_FAILURES_PER_USERNAME_AND_IP: '3',
+      RATE_SIGNIN_FAILURES_PER_USERNAME: '5',
+      RATE_SIGNIN_FAILURES_PER_IP: '6',
       RATE_SIGNUPS_PER_IP: '2',
       MAX_SUBSCRIPTIONS_PER_CONNECTION: '2',
       MAX_CONNECTIONS_PER_IP: '3',
@@ -73,18 +133,48 @@ describe('limits (SQLite, counters in Redis)', () => {
     expect((await send(server.graphqlUrl, alice.token, other, 'fine')).seq).toBe(1);
   });
 
-  it('the 4th sign-in attempt for a username is RATE_LIMITED, even with the right password', async () => {
+  it('3 failed sign-ins lock a username from that address only (even the right password); 5 from anywhere lock it everywhere', async () => {
+    const signIn = (from: string, u: string, p: string) => post(server.graphqlUrl, { query: SIGN_IN, variables: { u, p } }, { from });
     for (let i = 1; i <= 3; i++) {
-      const wrong = await gql(server.graphqlUrl, SIGN_IN, { u: alice.username, p: `wrong ${i}` });
-      expect(wrong.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+      const wrong = await signIn('127.0.0.2', alice.username, `wrong ${i}`);
+      expect(wrong.json.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     }
-    const right = await gql(server.graphqlUrl, SIGN_IN, { u: alice.username, p: PASSWORD });
-    expect(right.data ?? null).toBeNull();
-    expect(right.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
-    expect(right.errors?.[0].extensions?.retryAfter).toBeGreaterThanOrEqual(1);
+    const right = await signIn('127.0.0.2', alice.username, PASSWORD);
+    expect(right.json.data ?? null).toBeNull();
+    expect(right.json.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    expect(right.json.errors?.[0].message).toMatch(/Too many failed sign-ins for this user from this address/);
+    expect(right.json.errors?.[0].extensions?.retryAfter).toBeGreaterThanOrEqual(1);
     // Also across case: the counter is per username, not per spelling.
-    const upper = await gql(server.graphqlUrl, SIGN_IN, { u: alice.username.toUpperCase(), p: PASSWORD });
-    expect(upper.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    const upper = await signIn('127.0.0.2', alice.username.toUpperCase(), PASSWORD);
+    expect(upper.json.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+
+    // The owner, at another address, is not locked out by those guesses.
+    const owner = await signIn('127.0.0.1', alice.username, PASSWORD);
+    expect(owner.json.errors).toBeUndefined();
+    expect(owner.json.data.signIn.token).toEqual(expect.any(String));
+
+    // 3 failures so far for the username from anywhere; 2 more from a third address make 5:
+    // then even the owner's right password is refused, from any address.
+    for (let i = 1; i <= 2; i++) {
+      const wrong = await signIn('127.0.0.3', alice.username, `wrong ${i}`);
+      expect(wrong.json.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    }
+    const locked = await signIn('127.0.0.1', alice.username, PASSWORD);
+    expect(locked.json.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    expect(locked.json.errors?.[0].message).toMatch(/Too many failed sign-ins for this user\./);
+  });
+
+  it('an address over its failure limit is refused before any per-username counting: 6 failures, then even a real username adds no key', async () => {
+    const signIn = (u: string, p: string) => post(server.graphqlUrl, { query: SIGN_IN, variables: { u, p } }, { from: '127.0.0.9' });
+    for (let i = 1; i <= 6; i++) {
+      const r = await signIn(`nobody_${i}`, 'wrong');
+      expect(r.json.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    }
+    const before = (await keys.keys('*')).sort();
+    const refused = await signIn(alice.username, PASSWORD);
+    expect(refused.json.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    expect(refused.json.errors?.[0].message).toMatch(/Too many failed sign-ins from this address/);
+    expect((await keys.keys('*')).sort()).toEqual(before);
   });
 
   it('the 3rd sign-up from one address is refused', async () => {
@@ -155,5 +245,124 @@ describe('limits (SQLite, counters in Redis)', () => {
     const onA = await gql(server.graphqlUrl, SEND, { room, content: 'a4' }, alice.token);
     expect(onA.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
     expect(await lastSeq(server, room)).toBe(5);
+  });
+});
+
+describe('limits at their defaults (SQLite, counters in Redis)', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    db = await freshDatabase('sqlite');
+    cleanup.push(() => db.drop());
+    const own = await ownRedis();
+    cleanup.push(() => own.stop());
+    redis = new Redis(own.url);
+    cleanup.push(async () => redis.disconnect());
+    server = await startServer({ databaseUrl: db.url, env: { REDIS_URL: own.url, ...defaultLimits() } });
+    cleanup.push(() => server.stop());
+  });
+
+  const restSend = (room: string, authorization: string, message: string, from?: string) =>
+    post(`${server.url}/chat/api/send_message/${room}/`, { message }, { from, headers: { authorization } });
+
+  it('HTTP Basic spends no sign-in budget when the password is right; strangers guessing from elsewhere do not lock the owner out', async () => {
+    const bob = await signUp(server.graphqlUrl, 'bob');
+    const room = uniqueRoom('integration');
+    // An integration sending with Basic: more requests than the sign-in limits allow failures.
+    for (let i = 1; i <= 25; i++) {
+      const r = await restSend(room, basic(bob.username), `m${i}`);
+      expect(r.status, JSON.stringify(r.json)).toBe(200);
+    }
+    // A stranger guesses from another address until that address is locked for bob…
+    for (let i = 1; i <= 10; i++) {
+      const r = await restSend(room, basic(bob.username, `guess ${i}`), 'x', '127.0.0.2');
+      expect(r.status).toBe(401);
+    }
+    const strangerRight = await restSend(room, basic(bob.username), 'x', '127.0.0.2');
+    expect(strangerRight.status).toBe(429);
+    expect(strangerRight.json.error).toMatch(/failed sign-ins for this user from this address/);
+    // …and bob's integration and bob signing in go on.
+    expect((await restSend(room, basic(bob.username), 'still here')).status).toBe(200);
+    const signIn = await post(server.graphqlUrl, { query: SIGN_IN, variables: { u: bob.username, p: PASSWORD } });
+    expect(signIn.json.errors).toBeUndefined();
+    expect(await lastSeq(server, room)).toBe(26);
+  });
+
+  it('sign-in counters are keyed by bounded values: hostile 200 KB usernames add no per-username key and no big key to Redis', async () => {
+    const before = await redis.keys('*');
+    for (let i = 0; i < 5; i++) {
+      const r = await post(server.graphqlUrl, { query: SIGN_IN, variables: { u: `${'x'.repeat(200_000)}${i}`, p: 'whatever' } }, { from: '127.0.0.5' });
+      expect(r.json.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    }
+    const after = await redis.keys('*');
+    const added = after.filter((k) => !before.includes(k));
+    // One counter for the address; none per (impossible) username.
+    expect(added.length, `added keys: ${added.map((k) => k.slice(0, 80))}`).toBeLessThanOrEqual(1);
+    const longest = Math.max(...after.map((k) => Buffer.byteLength(k)));
+    expect(longest).toBeLessThan(200);
+  });
+
+  it('one user: 120 messages a minute across all rooms, the 121st is RATE_LIMITED (per room: 60)', async () => {
+    const carol = await signUp(server.graphqlUrl, 'carol');
+    const [r1, r2, r3] = [uniqueRoom('c1'), uniqueRoom('c2'), uniqueRoom('c3')];
+    for (const room of [r1, r2]) {
+      for (let i = 1; i <= 60; i++) await send(server.graphqlUrl, carol.token, room, `m${i}`);
+    }
+    const next = await gql(server.graphqlUrl, SEND, { room: r3, content: 'one too many' }, carol.token);
+    expect(next.data ?? null).toBeNull();
+    expect(next.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    expect(next.errors?.[0].message).toMatch(/Too many messages from you/);
+    expect(await lastSeq(server, r3)).toBe(0);
+  });
+
+  it('one user creates at most 20 rooms an hour (a first message creates a room); existing rooms still take messages', async () => {
+    const dave = await signUp(server.graphqlUrl, 'dave');
+    const rooms = Array.from({ length: 20 }, (_, i) => uniqueRoom(`d${i}`));
+    for (const room of rooms) expect((await send(server.graphqlUrl, dave.token, room, 'first')).seq).toBe(1);
+
+    const fresh = uniqueRoom('d20');
+    const refused = await gql(server.graphqlUrl, SEND, { room: fresh, content: 'new room' }, dave.token);
+    expect(refused.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    expect(refused.errors?.[0].message).toMatch(/Too many new rooms from you/);
+    const viaRest = await restSend(fresh, `Bearer ${dave.token}`, 'new room');
+    expect(viaRest.status).toBe(429);
+    expect(await lastSeq(server, fresh)).toBe(0);
+
+    // Rooms that exist (his own, or someone else's) are not new.
+    expect((await send(server.graphqlUrl, dave.token, rooms[0], 'second')).seq).toBe(2);
+    const other = await signUp(server.graphqlUrl, 'erin');
+    const theirs = uniqueRoom('erin');
+    await send(server.graphqlUrl, other.token, theirs, 'hello');
+    expect((await send(server.graphqlUrl, dave.token, theirs, 'hi')).seq).toBe(2);
+  });
+
+  it('the cost limit counts page sizes: the web client and GraphiQL pass; 10 pages of 100 messages in one anonymous query are refused before running', async () => {
+    const room = uniqueRoom('cost');
+    const frank = await signUp(server.graphqlUrl, 'frank');
+    await send(server.graphqlUrl, frank.token, room, 'hello');
+    // The web client's largest queries, with the largest pages (web/src/graphql/documents.ts).
+    const messagesPage = `query($name:String!,$last:Int){ room(name:$name){ name lastSeq messages(last:$last){
+      edges { node { id seq room content clientId createdAt sender { id username } } } pageInfo { hasPreviousPage startCursor } } } }`;
+    const page = await gql(server.graphqlUrl, messagesPage, { name: room, last: 100 });
+    expect(page.errors).toBeUndefined();
+    expect(page.data.room.messages.edges).toHaveLength(1);
+    const roomsPage = `query($first:Int){ rooms(first:$first){ edges { node { name lastSeq lastMessageAt
+      lastMessage { id seq content createdAt sender { id username } } } } } }`;
+    expect((await gql(server.graphqlUrl, roomsPage, { first: 100 })).errors).toBeUndefined();
+    const introspection = await gql(server.graphqlUrl, getIntrospectionQuery());
+    expect(introspection.errors).toBeUndefined();
+    expect(introspection.data.__schema.queryType.name).toBe('Query');
+
+    const aliases = (args: string) =>
+      `query${args.includes('$n') ? '($n:Int)' : ''}{ ${Array.from({ length: 10 }, (_, i) => `a${i}: room(name:"${room}"){ messages${args}{ edges { node { content } } } }`).join(' ')} }`;
+    for (const [args, variables] of [['(last:100)', {}], ['(last:$n)', { n: 100 }], ['', {}]] as const) {
+      const r = await gql(server.graphqlUrl, aliases(args), variables);
+      expect(r.status, `messages${args}`).toBe(400);
+      expect(r.data ?? null).toBeNull();
+      expect(r.errors?.[0].message).toMatch(/Query cost \d+ exceeds the limit of 3000/);
+      expect(r.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    }
   });
 });

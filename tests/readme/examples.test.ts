@@ -16,6 +16,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { schema } from '../../server/config.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { root, startServer, type RunningServer } from '../support/server.js';
 
@@ -53,11 +54,10 @@ const state = join(work, 'vars.sh');
 const baseline = join(work, 'baseline.txt');
 beforeAll(async () => {
   db = await freshDatabase('sqlite');
-  // The product's defaults (limits included): nothing but the port and the database differ.
-  server = await startServer({
-    databaseUrl: db.url,
-    env: { RATE_MESSAGES_PER_MINUTE: '60', RATE_SIGNINS_PER_USERNAME: '10', RATE_SIGNINS_PER_IP: '100', RATE_SIGNUPS_PER_IP: '20', MAX_CONNECTIONS_PER_IP: '200' },
-  });
+  // The product's defaults, limits included (startServer raises them for other tests):
+  // nothing but the port and the database differ from what README's reader runs.
+  const limits = Object.entries(schema.shape).filter(([name]) => /^(RATE|MAX)_/.test(name));
+  server = await startServer({ databaseUrl: db.url, env: Object.fromEntries(limits.map(([name, field]) => [name, String(field.parse(undefined))])) });
   writeFileSync(state, '');
   spawnSync('bash', ['-c', `compgen -v > ${baseline}`]);
 });

@@ -1,6 +1,7 @@
 // Real clients: GraphQL over HTTP with fetch, and graphql-ws over a real WebSocket.
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { expect } from 'vitest';
 
 export interface GqlResult<T = any> {
   status: number;
@@ -127,6 +128,19 @@ export function subscribeRoom(client: Client, room: string, after?: number) {
 }
 
 export type Subscription = ReturnType<typeof subscribeRoom>;
+
+/**
+ * Proves "nothing else was delivered": sends a marker message to the subscription's room
+ * and waits for it. A room's messages arrive in seq order, so anything that would have
+ * been delivered before the marker has arrived by then; returns what arrived before it.
+ */
+export async function deliveredBeforeMarker(sub: Subscription, sendMarker: () => Promise<{ id: string }>) {
+  const marker = await sendMarker();
+  await sub.until(() => sub.messages.some((m) => m.id === marker.id), 5000, 'the marker message');
+  const at = sub.messages.findIndex((m) => m.id === marker.id);
+  expect(sub.messages.slice(at + 1), 'nothing after the marker').toEqual([]);
+  return sub.messages.slice(0, at);
+}
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

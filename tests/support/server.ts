@@ -48,8 +48,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // Generous limits, so tests of other things are not throttled; the tests of the
       // limits themselves override these.
       RATE_MESSAGES_PER_MINUTE: '100000',
-      RATE_SIGNINS_PER_USERNAME: '10000',
-      RATE_SIGNINS_PER_IP: '100000',
+      RATE_MESSAGES_PER_USER_PER_MINUTE: '100000',
+      RATE_NEW_ROOMS_PER_HOUR: '100000',
+      RATE_SIGNIN_FAILURES_PER_USERNAME_AND_IP: '10000',
+      RATE_SIGNIN_FAILURES_PER_USERNAME: '10000',
+      RATE_SIGNIN_FAILURES_PER_IP: '100000',
       RATE_SIGNUPS_PER_IP: '100000',
       MAX_CONNECTIONS_PER_IP: '100000',
       ...options.env,

@@ -29,7 +29,13 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** Limits that would get in the way of tests sending many messages quickly. */
-export const TEST_ENV = { RATE_MESSAGES_PER_MINUTE: '0', RATE_SIGNUPS_PER_IP: '0', RATE_SIGNINS_PER_IP: '0' };
+export const TEST_ENV = {
+  RATE_MESSAGES_PER_MINUTE: '0',
+  RATE_MESSAGES_PER_USER_PER_MINUTE: '0',
+  RATE_NEW_ROOMS_PER_HOUR: '0',
+  RATE_SIGNUPS_PER_IP: '0',
+  RATE_SIGNIN_FAILURES_PER_IP: '0',
+};
 
 export interface WebEnv {
   db: TestDatabase;

@@ -4,7 +4,7 @@ import { BACKOFF_CAP_MS, backoffDelay } from '../../web/src/connection.js';
 import { linkify } from '../../web/src/chat/linkify.js';
 import { roomName } from '../../web/src/chat/rules.js';
 import { detectLocale } from '../../web/src/i18n.js';
-import { isRoomName } from '../../server/chat/rules.js';
+import { isRoomName, roomName as serverRoomName } from '../../server/chat/rules.js';
 
 describe('web client units', () => {
   test('backoff grows exponentially with jitter and is capped at 30 s', () => {
@@ -36,9 +36,18 @@ describe('web client units', () => {
     ]);
   });
 
-  test('the client-side room-name rule agrees with the server (server/chat/rules.ts)', () => {
+  test('the client-side room-name rule agrees with the server (server/chat/rules.ts), spaces included', () => {
     const names = ['general', 'a', 'x'.repeat(64), 'x'.repeat(65), '', ' ', 'two words', 'dash-and_under', '聊天室', 'café', 'a/b', 'a.b', '😀', 'Ünïcödé'];
-    for (const name of names) expect(roomName(name) !== null, name).toBe(isRoomName(name));
+    // Where a trimming client and the server used to differ: spaces around a valid name.
+    const spaced = [' general', 'general ', '\tgeneral\n', '\u00a0general', 'general\u3000', ' '.repeat(3) + 'x'.repeat(64)];
+    // NFD input: both answer the same NFC name ('e' + U+0301 becomes 'é').
+    const decomposed = ['cafe\u0301', 'e\u0301'.repeat(64)];
+    for (const name of [...names, ...spaced, ...decomposed]) {
+      expect(roomName(name) !== null, JSON.stringify(name)).toBe(isRoomName(name));
+      if (isRoomName(name)) expect(roomName(name)).toBe(serverRoomName(name));
+    }
+    for (const name of spaced) expect(roomName(name), JSON.stringify(name)).toBeNull();
+    expect(roomName('cafe\u0301')).toBe('caf\u00e9');
   });
 
   test('language: a saved choice, else navigator.language; Chinese means zh-Hant', () => {

@@ -4,12 +4,14 @@ import { Provider } from '@urql/solid';
 import { createSocket } from './graphql/socket';
 import { createGraphQLClient } from './graphql/client';
 import { loadMe } from './session';
+import { loadLimits } from './limits';
 import { App } from './App';
 import './styles.css';
 
 const socket = createSocket();
 const client = createGraphQLClient(socket);
 void loadMe(client);
+void loadLimits(client);
 
 render(
   () => (

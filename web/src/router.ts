@@ -1,6 +1,7 @@
 // A small history router for the app's few pages (the server sends index.html for each):
 //   /chat/ → index, /chat/<room>/ → room, /accounts/signin/, /accounts/signup/
 import { createSignal } from 'solid-js';
+import { safeNext } from './safe-next';
 
 export type Route =
   | { page: 'index' }
@@ -25,12 +26,6 @@ export function parseRoute(pathname: string, search: string): Route {
   if (/^\/accounts\/signin\/?$/.test(pathname)) return { page: 'signin', next };
   if (/^\/accounts\/signup\/?$/.test(pathname)) return { page: 'signup', next };
   return { page: 'notFound' };
-}
-
-/** Only a path on this site may be a ?next= target (no //evil.example, no javascript:). */
-export function safeNext(next: string | null | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/chat/';
-  return next;
 }
 
 export const route = () => parseRoute(location_().pathname, location_().search);

@@ -3,12 +3,7 @@
 // loaded again, so the WebSocket reconnects with the new cookie.
 import { createSignal } from 'solid-js';
 import type { Client } from '@urql/core';
-import { MeQuery, SignInMutation, SignOutMutation, SignUpMutation } from './graphql/documents';
-
-export interface User {
-  id: string;
-  username: string;
-}
+import { MeQuery, SignInMutation, SignOutMutation, SignUpMutation, type User } from './graphql/documents';
 
 /** undefined while loading, null when signed out. */
 const [me, setMe] = createSignal<User | null | undefined>(undefined);

@@ -1,5 +1,5 @@
 // Local times for messages: "14:05" today, "Yesterday 14:05", else the date too.
-import { locale } from './i18n';
+import { locale, t } from './i18n';
 
 const sameDay = (a: Date, b: Date) =>
   a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
@@ -11,7 +11,7 @@ export function formatTime(iso: string, now = new Date()): string {
   if (sameDay(date, now)) return time;
   const yesterday = new Date(now);
   yesterday.setDate(now.getDate() - 1);
-  if (sameDay(date, yesterday)) return `${lang === 'en' ? 'Yesterday' : '昨天'} ${time}`;
+  if (sameDay(date, yesterday)) return `${t('time.yesterday')} ${time}`;
   const sameYear = date.getFullYear() === now.getFullYear();
   const day = new Intl.DateTimeFormat(lang, { month: 'short', day: 'numeric', ...(sameYear ? {} : { year: 'numeric' }) }).format(date);
   return `${day} ${time}`;

@@ -1,5 +1,7 @@
+// API tokens in the schema: list, create, revoke (the logic is in auth/api-tokens.ts).
 import { builder } from '../builder.js';
 import { requireSession, requireViewer } from '../context.js';
+import { MAX_API_TOKENS } from '../../auth/api-tokens.js';
 
 export const ApiTokenRef = builder.prismaObject('ApiToken', {
   description: 'A token for integrations. Its secret is shown once, when it is created.',
@@ -25,13 +27,8 @@ const CreatedApiToken = builder
 builder.queryField('apiTokens', (t) =>
   t.prismaField({
     type: ['ApiToken'],
-    description: "The signed-in user's active API tokens (never their secrets).",
-    resolve: (query, _root, _args, ctx) =>
-      ctx.db.apiToken.findMany({
-        ...query,
-        where: { userId: requireViewer(ctx).id, revokedAt: null },
-        orderBy: { createdAt: 'desc' },
-      }),
+    description: `The signed-in user's active API tokens, newest first (never their secrets; at most ${MAX_API_TOKENS}).`,
+    resolve: (query, _root, _args, ctx) => ctx.apiTokens.list(requireViewer(ctx).id, query),
   }),
 );
 

@@ -5,5 +5,6 @@ import './auth.js';
 import './message.js';
 import './room.js';
 import './api-token.js';
+import './limits.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

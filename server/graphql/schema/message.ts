@@ -8,7 +8,8 @@ export const MessageRef = builder.objectRef<ChatMessage>('Message').implement({
     id: t.exposeID('id'),
     room: t.exposeString('room'),
     seq: t.exposeInt('seq', { description: 'Position in the room: 1, 2, 3… with no holes.' }),
-    content: t.exposeString('content'),
+    // Up to MAX_MESSAGE_LENGTH characters: weighs as much as 10 small fields in the cost limit.
+    content: t.exposeString('content', { extensions: { cost: 10 } }),
     sender: t.field({ type: UserRef, nullable: true, resolve: (m) => m.sender }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     clientId: t.exposeString('clientId', { nullable: true }),
@@ -38,7 +39,7 @@ builder.subscriptionField('messageAdded', (t) =>
       room: t.arg.string({ required: true }),
       after: t.arg.int({ required: false }),
     },
-    subscribe: (_root, { room, after }, ctx) => ctx.chat.subscribe(room, after),
+    subscribe: (_root, { room, after }, ctx) => ctx.chat.subscribe(room, after, ctx.ip ?? 'unknown'),
     resolve: (message) => message,
   }),
 );

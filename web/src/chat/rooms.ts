@@ -3,15 +3,11 @@
 import { createSignal } from 'solid-js';
 import type { Client } from '@urql/core';
 import { RoomActivitySubscription, RoomsQuery } from '../graphql/documents';
+import type { RoomsQuery as RoomsResult } from '../gql/graphql';
 import { onReconnected } from '../connection';
-import type { Sender } from './room';
 
-export interface RoomSummary {
-  name: string;
-  lastSeq: number;
-  lastMessageAt: string | null;
-  lastMessage: { content: string; createdAt: string; sender: Sender | null } | null;
-}
+/** One room of the list, as the `rooms` query selects it. */
+type RoomSummary = RoomsResult['rooms']['edges'][number]['node'];
 
 export function createRooms(client: Client, first = 50) {
   const [rooms, setRooms] = createSignal<RoomSummary[]>([]);
@@ -29,7 +25,7 @@ export function createRooms(client: Client, first = 50) {
         name: m.room,
         lastSeq: m.seq,
         lastMessageAt: m.createdAt,
-        lastMessage: { content: m.content, createdAt: m.createdAt, sender: m.sender },
+        lastMessage: m,
       };
       return [updated, ...list.filter((r) => r.name !== m.room)];
     });
@@ -43,7 +39,7 @@ export function createRooms(client: Client, first = 50) {
       return;
     }
     setRooms((current) => {
-      const fetched = edges.map((e) => e.node as RoomSummary);
+      const fetched = edges.map((e) => e.node);
       const newer = current.filter((r) => !fetched.some((f) => f.name === r.name && f.lastSeq >= r.lastSeq));
       const merged = [...newer, ...fetched.filter((f) => !newer.some((r) => r.name === f.name))];
       return merged.sort((a, b) => (b.lastMessageAt ?? '').localeCompare(a.lastMessageAt ?? ''));

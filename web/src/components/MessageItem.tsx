@@ -1,7 +1,8 @@
 // One message: avatar, sender, local time, text. Outgoing ones (not yet confirmed) show
 // their state, and a failed one offers retry and discard.
 import { Match, Show, Switch } from 'solid-js';
-import type { Message, Outgoing } from '../chat/room';
+import type { Message } from '../graphql/documents';
+import type { Outgoing } from '../chat/outbox';
 import { t } from '../i18n';
 import { formatFull, formatTime } from '../time';
 import { Avatar } from './Avatar';

@@ -2,7 +2,9 @@
 // is at the bottom; otherwise it counts them in a "new messages" pill. Loading older
 // messages keeps the reader's place. New messages from others are announced politely.
 import { createEffect, createSignal, For, on, onMount, Show } from 'solid-js';
-import type { Message, Outgoing, RoomStore } from '../chat/room';
+import type { Message } from '../graphql/documents';
+import type { Outgoing } from '../chat/outbox';
+import type { RoomStore } from '../chat/room';
 import { t } from '../i18n';
 import { me } from '../session';
 import { MessageItem } from './MessageItem';

@@ -14,26 +14,32 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query Me {\n    me {\n      id\n      username\n    }\n  }\n": typeof types.MeDocument,
-    "\n  mutation SignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.SignInDocument,
-    "\n  mutation SignUp($username: String!, $password: String!) {\n    signUp(username: $username, password: $password) {\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.SignUpDocument,
+    "\n  fragment UserFields on User {\n    id\n    username\n  }\n": typeof types.UserFieldsFragmentDoc,
+    "\n  fragment MessageFields on Message {\n    id\n    seq\n    room\n    content\n    clientId\n    createdAt\n    sender {\n      ...UserFields\n    }\n  }\n": typeof types.MessageFieldsFragmentDoc,
+    "\n  query Me {\n    me {\n      ...UserFields\n    }\n  }\n": typeof types.MeDocument,
+    "\n  query Limits {\n    limits {\n      maxMessageLength\n    }\n  }\n": typeof types.LimitsDocument,
+    "\n  mutation SignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      user {\n        ...UserFields\n      }\n    }\n  }\n": typeof types.SignInDocument,
+    "\n  mutation SignUp($username: String!, $password: String!) {\n    signUp(username: $username, password: $password) {\n      user {\n        ...UserFields\n      }\n    }\n  }\n": typeof types.SignUpDocument,
     "\n  mutation SignOut {\n    signOut\n  }\n": typeof types.SignOutDocument,
-    "\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        node {\n          name\n          lastSeq\n          lastMessageAt\n          lastMessage {\n            id\n            seq\n            content\n            createdAt\n            sender {\n              id\n              username\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.RoomsDocument,
-    "\n  subscription RoomActivity {\n    roomActivity {\n      id\n      room\n      seq\n      content\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n": typeof types.RoomActivityDocument,
-    "\n  query RoomMessages($name: String!, $last: Int, $before: String) {\n    room(name: $name) {\n      name\n      lastSeq\n      messages(last: $last, before: $before) {\n        edges {\n          node {\n            id\n            seq\n            room\n            content\n            clientId\n            createdAt\n            sender {\n              id\n              username\n            }\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n": typeof types.RoomMessagesDocument,
-    "\n  subscription MessageAdded($room: String!, $after: Int) {\n    messageAdded(room: $room, after: $after) {\n      id\n      seq\n      room\n      content\n      clientId\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n": typeof types.MessageAddedDocument,
-    "\n  mutation SendMessage($room: String!, $content: String!, $clientId: String) {\n    sendMessage(room: $room, content: $content, clientId: $clientId) {\n      id\n      seq\n      room\n      content\n      clientId\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n": typeof types.SendMessageDocument,
+    "\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        node {\n          name\n          lastSeq\n          lastMessageAt\n          lastMessage {\n            ...MessageFields\n          }\n        }\n      }\n    }\n  }\n": typeof types.RoomsDocument,
+    "\n  subscription RoomActivity {\n    roomActivity {\n      ...MessageFields\n    }\n  }\n": typeof types.RoomActivityDocument,
+    "\n  query RoomMessages($name: String!, $last: Int, $before: String) {\n    room(name: $name) {\n      name\n      lastSeq\n      messages(last: $last, before: $before) {\n        edges {\n          node {\n            ...MessageFields\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n": typeof types.RoomMessagesDocument,
+    "\n  subscription MessageAdded($room: String!, $after: Int) {\n    messageAdded(room: $room, after: $after) {\n      ...MessageFields\n    }\n  }\n": typeof types.MessageAddedDocument,
+    "\n  mutation SendMessage($room: String!, $content: String!, $clientId: String) {\n    sendMessage(room: $room, content: $content, clientId: $clientId) {\n      ...MessageFields\n    }\n  }\n": typeof types.SendMessageDocument,
 };
 const documents: Documents = {
-    "\n  query Me {\n    me {\n      id\n      username\n    }\n  }\n": types.MeDocument,
-    "\n  mutation SignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.SignInDocument,
-    "\n  mutation SignUp($username: String!, $password: String!) {\n    signUp(username: $username, password: $password) {\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.SignUpDocument,
+    "\n  fragment UserFields on User {\n    id\n    username\n  }\n": types.UserFieldsFragmentDoc,
+    "\n  fragment MessageFields on Message {\n    id\n    seq\n    room\n    content\n    clientId\n    createdAt\n    sender {\n      ...UserFields\n    }\n  }\n": types.MessageFieldsFragmentDoc,
+    "\n  query Me {\n    me {\n      ...UserFields\n    }\n  }\n": types.MeDocument,
+    "\n  query Limits {\n    limits {\n      maxMessageLength\n    }\n  }\n": types.LimitsDocument,
+    "\n  mutation SignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      user {\n        ...UserFields\n      }\n    }\n  }\n": types.SignInDocument,
+    "\n  mutation SignUp($username: String!, $password: String!) {\n    signUp(username: $username, password: $password) {\n      user {\n        ...UserFields\n      }\n    }\n  }\n": types.SignUpDocument,
     "\n  mutation SignOut {\n    signOut\n  }\n": types.SignOutDocument,
-    "\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        node {\n          name\n          lastSeq\n          lastMessageAt\n          lastMessage {\n            id\n            seq\n            content\n            createdAt\n            sender {\n              id\n              username\n            }\n          }\n        }\n      }\n    }\n  }\n": types.RoomsDocument,
-    "\n  subscription RoomActivity {\n    roomActivity {\n      id\n      room\n      seq\n      content\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n": types.RoomActivityDocument,
-    "\n  query RoomMessages($name: String!, $last: Int, $before: String) {\n    room(name: $name) {\n      name\n      lastSeq\n      messages(last: $last, before: $before) {\n        edges {\n          node {\n            id\n            seq\n            room\n            content\n            clientId\n            createdAt\n            sender {\n              id\n              username\n            }\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n": types.RoomMessagesDocument,
-    "\n  subscription MessageAdded($room: String!, $after: Int) {\n    messageAdded(room: $room, after: $after) {\n      id\n      seq\n      room\n      content\n      clientId\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n": types.MessageAddedDocument,
-    "\n  mutation SendMessage($room: String!, $content: String!, $clientId: String) {\n    sendMessage(room: $room, content: $content, clientId: $clientId) {\n      id\n      seq\n      room\n      content\n      clientId\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n": types.SendMessageDocument,
+    "\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        node {\n          name\n          lastSeq\n          lastMessageAt\n          lastMessage {\n            ...MessageFields\n          }\n        }\n      }\n    }\n  }\n": types.RoomsDocument,
+    "\n  subscription RoomActivity {\n    roomActivity {\n      ...MessageFields\n    }\n  }\n": types.RoomActivityDocument,
+    "\n  query RoomMessages($name: String!, $last: Int, $before: String) {\n    room(name: $name) {\n      name\n      lastSeq\n      messages(last: $last, before: $before) {\n        edges {\n          node {\n            ...MessageFields\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n": types.RoomMessagesDocument,
+    "\n  subscription MessageAdded($room: String!, $after: Int) {\n    messageAdded(room: $room, after: $after) {\n      ...MessageFields\n    }\n  }\n": types.MessageAddedDocument,
+    "\n  mutation SendMessage($room: String!, $content: String!, $clientId: String) {\n    sendMessage(room: $room, content: $content, clientId: $clientId) {\n      ...MessageFields\n    }\n  }\n": types.SendMessageDocument,
 };
 
 /**
@@ -53,15 +59,27 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Me {\n    me {\n      id\n      username\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      id\n      username\n    }\n  }\n"];
+export function graphql(source: "\n  fragment UserFields on User {\n    id\n    username\n  }\n"): (typeof documents)["\n  fragment UserFields on User {\n    id\n    username\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation SignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      user {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      user {\n        id\n        username\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  fragment MessageFields on Message {\n    id\n    seq\n    room\n    content\n    clientId\n    createdAt\n    sender {\n      ...UserFields\n    }\n  }\n"): (typeof documents)["\n  fragment MessageFields on Message {\n    id\n    seq\n    room\n    content\n    clientId\n    createdAt\n    sender {\n      ...UserFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation SignUp($username: String!, $password: String!) {\n    signUp(username: $username, password: $password) {\n      user {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($username: String!, $password: String!) {\n    signUp(username: $username, password: $password) {\n      user {\n        id\n        username\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Me {\n    me {\n      ...UserFields\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      ...UserFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Limits {\n    limits {\n      maxMessageLength\n    }\n  }\n"): (typeof documents)["\n  query Limits {\n    limits {\n      maxMessageLength\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      user {\n        ...UserFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      user {\n        ...UserFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignUp($username: String!, $password: String!) {\n    signUp(username: $username, password: $password) {\n      user {\n        ...UserFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($username: String!, $password: String!) {\n    signUp(username: $username, password: $password) {\n      user {\n        ...UserFields\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -69,23 +87,23 @@ export function graphql(source: "\n  mutation SignOut {\n    signOut\n  }\n"): (
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        node {\n          name\n          lastSeq\n          lastMessageAt\n          lastMessage {\n            id\n            seq\n            content\n            createdAt\n            sender {\n              id\n              username\n            }\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        node {\n          name\n          lastSeq\n          lastMessageAt\n          lastMessage {\n            id\n            seq\n            content\n            createdAt\n            sender {\n              id\n              username\n            }\n          }\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        node {\n          name\n          lastSeq\n          lastMessageAt\n          lastMessage {\n            ...MessageFields\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        node {\n          name\n          lastSeq\n          lastMessageAt\n          lastMessage {\n            ...MessageFields\n          }\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription RoomActivity {\n    roomActivity {\n      id\n      room\n      seq\n      content\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription RoomActivity {\n    roomActivity {\n      id\n      room\n      seq\n      content\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  subscription RoomActivity {\n    roomActivity {\n      ...MessageFields\n    }\n  }\n"): (typeof documents)["\n  subscription RoomActivity {\n    roomActivity {\n      ...MessageFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query RoomMessages($name: String!, $last: Int, $before: String) {\n    room(name: $name) {\n      name\n      lastSeq\n      messages(last: $last, before: $before) {\n        edges {\n          node {\n            id\n            seq\n            room\n            content\n            clientId\n            createdAt\n            sender {\n              id\n              username\n            }\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query RoomMessages($name: String!, $last: Int, $before: String) {\n    room(name: $name) {\n      name\n      lastSeq\n      messages(last: $last, before: $before) {\n        edges {\n          node {\n            id\n            seq\n            room\n            content\n            clientId\n            createdAt\n            sender {\n              id\n              username\n            }\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query RoomMessages($name: String!, $last: Int, $before: String) {\n    room(name: $name) {\n      name\n      lastSeq\n      messages(last: $last, before: $before) {\n        edges {\n          node {\n            ...MessageFields\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query RoomMessages($name: String!, $last: Int, $before: String) {\n    room(name: $name) {\n      name\n      lastSeq\n      messages(last: $last, before: $before) {\n        edges {\n          node {\n            ...MessageFields\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription MessageAdded($room: String!, $after: Int) {\n    messageAdded(room: $room, after: $after) {\n      id\n      seq\n      room\n      content\n      clientId\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription MessageAdded($room: String!, $after: Int) {\n    messageAdded(room: $room, after: $after) {\n      id\n      seq\n      room\n      content\n      clientId\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  subscription MessageAdded($room: String!, $after: Int) {\n    messageAdded(room: $room, after: $after) {\n      ...MessageFields\n    }\n  }\n"): (typeof documents)["\n  subscription MessageAdded($room: String!, $after: Int) {\n    messageAdded(room: $room, after: $after) {\n      ...MessageFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation SendMessage($room: String!, $content: String!, $clientId: String) {\n    sendMessage(room: $room, content: $content, clientId: $clientId) {\n      id\n      seq\n      room\n      content\n      clientId\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SendMessage($room: String!, $content: String!, $clientId: String) {\n    sendMessage(room: $room, content: $content, clientId: $clientId) {\n      id\n      seq\n      room\n      content\n      clientId\n      createdAt\n      sender {\n        id\n        username\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation SendMessage($room: String!, $content: String!, $clientId: String) {\n    sendMessage(room: $room, content: $content, clientId: $clientId) {\n      ...MessageFields\n    }\n  }\n"): (typeof documents)["\n  mutation SendMessage($room: String!, $content: String!, $clientId: String) {\n    sendMessage(room: $room, content: $content, clientId: $clientId) {\n      ...MessageFields\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

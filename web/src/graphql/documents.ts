@@ -1,11 +1,42 @@
 // Every operation the web client sends, as typed documents (npm run codegen after editing).
+// A user and a message are selected by one fragment each; their generated types
+// (UserFieldsFragment, MessageFieldsFragment in ../gql) are the client's User and Message.
 import { graphql } from '../gql';
+
+// The two fragments: spread by the operations below (the generated documents carry them).
+graphql(`
+  fragment UserFields on User {
+    id
+    username
+  }
+`);
+
+graphql(`
+  fragment MessageFields on Message {
+    id
+    seq
+    room
+    content
+    clientId
+    createdAt
+    sender {
+      ...UserFields
+    }
+  }
+`);
 
 export const MeQuery = graphql(`
   query Me {
     me {
-      id
-      username
+      ...UserFields
+    }
+  }
+`);
+
+export const LimitsQuery = graphql(`
+  query Limits {
+    limits {
+      maxMessageLength
     }
   }
 `);
@@ -14,8 +45,7 @@ export const SignInMutation = graphql(`
   mutation SignIn($username: String!, $password: String!) {
     signIn(username: $username, password: $password) {
       user {
-        id
-        username
+        ...UserFields
       }
     }
   }
@@ -25,8 +55,7 @@ export const SignUpMutation = graphql(`
   mutation SignUp($username: String!, $password: String!) {
     signUp(username: $username, password: $password) {
       user {
-        id
-        username
+        ...UserFields
       }
     }
   }
@@ -47,14 +76,7 @@ export const RoomsQuery = graphql(`
           lastSeq
           lastMessageAt
           lastMessage {
-            id
-            seq
-            content
-            createdAt
-            sender {
-              id
-              username
-            }
+            ...MessageFields
           }
         }
       }
@@ -65,15 +87,7 @@ export const RoomsQuery = graphql(`
 export const RoomActivitySubscription = graphql(`
   subscription RoomActivity {
     roomActivity {
-      id
-      room
-      seq
-      content
-      createdAt
-      sender {
-        id
-        username
-      }
+      ...MessageFields
     }
   }
 `);
@@ -86,16 +100,7 @@ export const RoomMessagesQuery = graphql(`
       messages(last: $last, before: $before) {
         edges {
           node {
-            id
-            seq
-            room
-            content
-            clientId
-            createdAt
-            sender {
-              id
-              username
-            }
+            ...MessageFields
           }
         }
         pageInfo {
@@ -110,16 +115,7 @@ export const RoomMessagesQuery = graphql(`
 export const MessageAddedSubscription = graphql(`
   subscription MessageAdded($room: String!, $after: Int) {
     messageAdded(room: $room, after: $after) {
-      id
-      seq
-      room
-      content
-      clientId
-      createdAt
-      sender {
-        id
-        username
-      }
+      ...MessageFields
     }
   }
 `);
@@ -127,16 +123,12 @@ export const MessageAddedSubscription = graphql(`
 export const SendMessageMutation = graphql(`
   mutation SendMessage($room: String!, $content: String!, $clientId: String) {
     sendMessage(room: $room, content: $content, clientId: $clientId) {
-      id
-      seq
-      room
-      content
-      clientId
-      createdAt
-      sender {
-        id
-        username
-      }
+      ...MessageFields
     }
   }
 `);
+
+/** A user as the client holds it (the UserFields fragment). */
+export type { UserFieldsFragment as User } from '../gql/graphql';
+/** A confirmed message as the client holds it (the MessageFields fragment). */
+export type { MessageFieldsFragment as Message } from '../gql/graphql';

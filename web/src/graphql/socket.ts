@@ -17,7 +17,8 @@ export function createSocket(url: string = socketUrl()): Client {
     lazy: false,
     retryAttempts: Infinity,
     retryWait: (retries) => connection.wait(retries),
-    // Every close is worth another try (a restarting server closes with 1001 or 1006).
+    // Every close is worth another try (a restarting server closes with 1012 Service
+    // Restart, a dropped network shows as 1006).
     shouldRetry: () => true,
     // Pings notice a dead connection that never closed (a sleeping laptop, a lost Wi-Fi).
     keepAlive: 15_000,

@@ -20,9 +20,12 @@ export default function Index() {
   const [error, setError] = createSignal(false);
   let input!: HTMLInputElement;
 
+  // Spaces around what was typed are the field's, not the name's (the rule itself allows none).
+  const typed = (value = name()) => roomName(value.trim());
+
   const open = (event: SubmitEvent) => {
     event.preventDefault();
-    const valid = roomName(name());
+    const valid = typed();
     if (!valid) {
       setError(true);
       input.focus();
@@ -60,7 +63,7 @@ export default function Index() {
                 aria-describedby={error() ? 'room-name-error' : undefined}
                 onInput={(event) => {
                   setName(event.currentTarget.value);
-                  if (error()) setError(!roomName(event.currentTarget.value));
+                  if (error()) setError(!typed(event.currentTarget.value));
                 }}
               />
             </span>

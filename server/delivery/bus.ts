@@ -1,0 +1,116 @@
+// Step 1 of delivery: the bus carries each stored event to every server process, on one
+// channel per room. With REDIS_URL: graphql-redis-subscriptions over ioredis (one publisher
+// and one subscriber connection per process, channels reference-counted). Without it: an
+// in-process PubSub behind the same interface, for a single server.
+//
+// The bus knows only that an event belongs to a room; what the event is belongs to its
+// publisher (dates are revived by the `revive` function the caller gives).
+import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
+import { RedisPubSub } from 'graphql-redis-subscriptions';
+import { Redis } from 'ioredis';
+import type { Logger } from '../log.js';
+
+export interface RoomScoped {
+  room: string;
+}
+
+export interface Bus<T extends RoomScoped> {
+  readonly kind: 'redis' | 'memory';
+  /** The command connection (Redis only): for rate limits and readiness checks. */
+  readonly redis?: Redis;
+  publish(event: T): Promise<void>;
+  /** Resolves once the subscription is active: anything published afterwards is received. */
+  subscribe(room: string, onEvent: (event: T) => void): Promise<() => void>;
+  /** Every room's events (for room lists). */
+  subscribeAll(onEvent: (event: T) => void): Promise<() => void>;
+  /**
+   * Calls `listener` each time the subscriber connection is back after an outage and its
+   * channels are subscribed again: events published meanwhile were lost and must be read
+   * from the database.
+   */
+  onReconnect(listener: () => void): void;
+  close(): Promise<void>;
+}
+
+export interface BusOptions {
+  redisUrl: string | undefined;
+  prefix: string;
+  log: Logger;
+  /** JSON.parse reviver for events arriving from Redis (e.g. ISO strings back to Dates). */
+  revive?: (key: string, value: unknown) => unknown;
+}
+
+function wrap<T extends RoomScoped>(
+  kind: Bus<T>['kind'],
+  engine: PubSubEngine,
+  prefix: string,
+  extra: { close: () => Promise<void>; redis?: Redis; onReconnect: Bus<T>['onReconnect'] },
+): Bus<T> {
+  const channel = (room: string) => `${prefix}room:${room}`;
+  // Room names cannot hold glob characters (see chat/rules.ts), so this matches rooms only.
+  const ALL_ROOMS = `${prefix}room:*`;
+  const { redis } = extra;
+  const subscribe = async (trigger: string, onEvent: (e: T) => void, options: object) => {
+    const id = await engine.subscribe(trigger, onEvent, options);
+    return () => engine.unsubscribe(id);
+  };
+  return {
+    kind,
+    redis,
+    publish: async (event) => {
+      // While Redis is down, fail at once (the send still succeeds; see ChatService.publish).
+      if (redis && redis.status !== 'ready') throw new Error(`redis is ${redis.status}`);
+      await engine.publish(channel(event.room), event);
+      // Redis matches the pattern subscription itself; in memory there are no patterns.
+      if (kind === 'memory') await engine.publish(ALL_ROOMS, event);
+    },
+    subscribe: (room, onEvent) => subscribe(channel(room), onEvent, {}),
+    subscribeAll: (onEvent) => subscribe(ALL_ROOMS, onEvent, { pattern: true }),
+    onReconnect: extra.onReconnect,
+    close: extra.close,
+  };
+}
+
+export function createBus<T extends RoomScoped>({ redisUrl, prefix, log, revive }: BusOptions): Bus<T> {
+  if (!redisUrl) return wrap<T>('memory', new PubSub(), prefix, { close: async () => {}, onReconnect: () => {} });
+
+  const connect = (role: string) => {
+    const client = new Redis(redisUrl, {
+      // Keep retrying forever (capped at 2 s apart): fan-out resumes on its own after an outage.
+      retryStrategy: (times) => Math.min(times * 100, 2000),
+      maxRetriesPerRequest: 2,
+    });
+    client.on('error', (err) => log.warn({ err: err.message, role }, 'redis connection error'));
+    client.on('ready', () => log.debug({ role }, 'redis ready'));
+    return client;
+  };
+  const publisher = connect('publisher');
+  const subscriber = connect('subscriber');
+  const engine = new RedisPubSub({ publisher, subscriber, reviver: revive });
+
+  const reconnectListeners: (() => void)[] = [];
+  let wasReady = false;
+  subscriber.on('ready', () => {
+    if (!wasReady) return void (wasReady = true);
+    // ioredis emits 'ready' before it sends the SUBSCRIBE commands that restore the
+    // channels; a PING queued behind them answers once they are all active.
+    setImmediate(() => {
+      subscriber.ping().then(
+        () => {
+          log.info('redis subscriber back: catching up every room from the database');
+          for (const listener of reconnectListeners) listener();
+        },
+        (err) => log.warn({ err: err.message }, 'redis subscriber ping after reconnect failed'),
+      );
+    });
+  });
+
+  return wrap<T>('redis', engine, prefix, {
+    redis: publisher,
+    onReconnect: (listener) => void reconnectListeners.push(listener),
+    close: async () => {
+      publisher.disconnect();
+      subscriber.disconnect();
+    },
+  });
+}

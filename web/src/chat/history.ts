@@ -1,0 +1,43 @@
+// A room's history, paged backwards: the newest 50 first, then messages(last: 50,
+// before: startCursor) each time the reader asks for older ones.
+import { createSignal } from 'solid-js';
+import type { Client } from '@urql/core';
+import { RoomMessagesQuery, type Message } from '../graphql/documents';
+
+type FirstPage =
+  | { ok: true; messages: Message[]; /** The room's newest seq (0: empty). */ lastSeq: number }
+  | { ok: false; message?: string };
+
+export function createHistory(client: Client, name: string) {
+  const [hasOlder, setHasOlder] = createSignal(false);
+  const [loadingOlder, setLoadingOlder] = createSignal(false);
+  let startCursor: string | null | undefined;
+
+  async function first(): Promise<FirstPage> {
+    const result = await client.query(RoomMessagesQuery, { name }).toPromise();
+    const room = result.data?.room;
+    if (!room) return { ok: false, message: result.error?.graphQLErrors[0]?.message };
+    const messages = room.messages.edges.map((e) => e.node);
+    startCursor = room.messages.pageInfo.startCursor;
+    setHasOlder(room.messages.pageInfo.hasPreviousPage);
+    return { ok: true, messages, lastSeq: messages.at(-1)?.seq ?? room.lastSeq };
+  }
+
+  /** The page before the oldest one held; undefined when there is none or it failed. */
+  async function older(): Promise<Message[] | undefined> {
+    if (loadingOlder() || !hasOlder()) return;
+    setLoadingOlder(true);
+    try {
+      const result = await client.query(RoomMessagesQuery, { name, last: 50, before: startCursor ?? null }).toPromise();
+      const connection = result.data?.room?.messages;
+      if (!connection) return;
+      startCursor = connection.pageInfo.startCursor ?? startCursor;
+      setHasOlder(connection.pageInfo.hasPreviousPage);
+      return connection.edges.map((e) => e.node);
+    } finally {
+      setLoadingOlder(false);
+    }
+  }
+
+  return { first, older, hasOlder, loadingOlder };
+}
