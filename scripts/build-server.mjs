@@ -1,14 +1,35 @@
 // Compiles the server for production: server/main.ts (the server) and
 // server/db/migrate-cli.ts (`npm run db:migrate`) bundled by esbuild into dist/server/,
-// ES modules for Node 20. Our own code and the generated Prisma clients are bundled;
-// every package under node_modules stays an import (native modules, WASM engines and
-// their files are loaded from node_modules at run time). Dynamic imports become chunks,
-// so what the server loads lazily (the migration engine, the PostgreSQL client, GraphiQL)
-// is still loaded only when needed. Plain JavaScript, so that it needs no TypeScript runner.
+// ES modules for Node 20. Our code, the generated Prisma clients and the pure-JavaScript
+// packages are bundled: the server then starts from a few files instead of about 1,200
+// (time to ready measured by `npm run bench -- --footprint`: about 0.9 s bundled, 1.9 s
+// with every package left in node_modules, same idle memory). Native modules, packages
+// that load files of their own and optional add-ons stay imports (EXTERNAL below).
+// Dynamic imports become chunks, so what the server loads lazily (the migration engine,
+// the PostgreSQL client, GraphiQL) is still loaded only when needed. Plain JavaScript, so
+// that it needs no TypeScript runner.
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+
+// Left as imports, loaded from node_modules at run time: native modules, packages that
+// load files of their own (WASM engines, worker scripts, GraphiQL's assets), optional
+// native add-ons, and dotenv (its CommonJS exports lose their names when bundled).
+const EXTERNAL = [
+  'better-sqlite3',
+  '@node-rs/argon2',
+  '@prisma/*',
+  'pg',
+  'pg-native',
+  'bufferutil',
+  'utf-8-validate',
+  'pino',
+  'pino-http',
+  'thread-stream',
+  '@graphql-yoga/render-graphiql',
+  'dotenv',
+];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'server');
@@ -24,7 +45,9 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20.19',
-  packages: 'external',
+  external: EXTERNAL,
+  // Bundled CommonJS packages call require() for Node's built-ins: give them one.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked', // stack traces in source terms with `node --enable-source-maps`
   logLevel: 'warning',
