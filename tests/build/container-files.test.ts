@@ -1,9 +1,13 @@
 // Dockerfile and compose.yaml, checked without a container engine (these machines have
-// none): both files are parsed and held to hadolint's rules that apply to them, plus
-// what this project needs (production build, non-root, health checks, SIGTERM to node,
-// start order on healthy services). Building and running the images is not tested here.
+// none, and hadolint's binary cannot be downloaded here): the Dockerfile goes through
+// dockerfile-utils' validator (the Docker language server's: syntax, instructions, flags,
+// exec-form JSON), then both files are parsed and held to hadolint's rules that apply to
+// them, plus what this project needs (production build, non-root, health checks, SIGTERM
+// to node, start order on healthy services). Building and running the images is not
+// tested here.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { validate } from 'dockerfile-utils';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { root } from '../support/server.js';
@@ -57,6 +61,11 @@ const isIgnored = (i: Instruction, rule: string) => dockerfile.ignored.get(i.lin
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
 
 describe('Dockerfile', () => {
+  it('has no problem dockerfile-utils finds', () => {
+    const problems = validate(readFileSync(join(root, 'Dockerfile'), 'utf8')).map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
+    expect(problems).toEqual([]);
+  });
+
   it('is multi-stage: the final image is a fresh base, not the toolchain', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     const names = stages.map((s) => s.name);
