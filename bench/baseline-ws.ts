@@ -2,6 +2,9 @@
 // A frame from the sender (the socket that connected to /sender) is broadcast as-is to
 // every other client, then acknowledged to the sender with "a" so the bench's send
 // window works the same way as with sendMessage.
+// Rooms (the many-rooms scenario): a client that connected to /room/<name> is in that
+// room; a sender frame that starts with "#<name>\n" goes to that room's clients only
+// (the header is cut off), so the frames they receive are the same as without rooms.
 //
 //   PORT=0 HOST=127.0.0.1 tsx bench/baseline-ws.ts   → prints {"msg":"listening","port":N}
 import { createServer } from 'node:http';
@@ -13,11 +16,30 @@ const server = createServer((_req, res) => {
 });
 const wss = new WebSocketServer({ server, perMessageDeflate: false });
 
+const rooms = new Map<string, Set<WebSocket>>();
+
 wss.on('connection', (socket, req) => {
+  if (req.url?.startsWith('/room/')) {
+    const name = decodeURIComponent(req.url.slice('/room/'.length));
+    const members = rooms.get(name) ?? rooms.set(name, new Set()).get(name)!;
+    members.add(socket);
+    socket.on('close', () => members.delete(socket));
+    return;
+  }
   if (req.url !== '/sender') return;
   socket.on('message', (data, isBinary) => {
-    for (const client of wss.clients) {
-      if (client !== socket && client.readyState === WebSocket.OPEN) client.send(data, { binary: isBinary });
+    const buf = data as Buffer;
+    if (buf[0] === 0x23 /* # */) {
+      const eol = buf.indexOf(0x0a);
+      const members = rooms.get(buf.subarray(1, eol).toString());
+      const frame = buf.subarray(eol + 1);
+      for (const client of members ?? []) {
+        if (client.readyState === WebSocket.OPEN) client.send(frame, { binary: isBinary });
+      }
+    } else {
+      for (const client of wss.clients) {
+        if (client !== socket && client.readyState === WebSocket.OPEN) client.send(data, { binary: isBinary });
+      }
     }
     socket.send('a');
   });

@@ -1,5 +1,6 @@
 // Summarises a V8 .cpuprofile (from `npm run bench -- --cpu-prof`): the functions with
-// the most self time, and the packages/files they belong to.
+// the most self time, the packages/files they belong to, and the server functions with
+// the most total time (self + everything they called).
 //
 //   tsx bench/cpuprofile-top.ts bench/profiles/<file>.cpuprofile [top=25]
 import { readFileSync } from 'node:fs';
@@ -54,3 +55,22 @@ console.log(`${file}: ${(total / 1e6).toFixed(2)} s sampled\n\nself time by func
 for (const [k, us] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(us)}  ${k}`);
 console.log('\nself time by package / file:');
 for (const [k, us] of [...pkg].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(us)}  ${k}`);
+
+// Total (inclusive) time of the server's own functions: each sample counts once for every
+// distinct server function on its stack.
+const parent = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const inclusive = new Map<string, number>();
+for (const [id, us] of self) {
+  const seen = new Set<string>();
+  for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+    const f = byId.get(cur)!.callFrame;
+    if (!f.url.includes('/server/') || f.url.includes('/generated/')) continue;
+    const key = `${f.functionName || '(anonymous)'}  ${where(f.url)}:${f.lineNumber + 1}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    inclusive.set(key, (inclusive.get(key) ?? 0) + us);
+  }
+}
+console.log('\ntotal time of server functions (self + callees):');
+for (const [k, us] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(us)}  ${k}`);

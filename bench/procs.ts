@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { randomBytes } from 'node:crypto';
 
 const children = new Set<ChildProcess>();
 const tempDirs = new Set<string>();
@@ -168,4 +169,25 @@ export function machineBusyMs(): number {
   } catch {
     return NaN;
   }
+}
+
+/** A throwaway PostgreSQL database on the server of `adminUrl`, dropped at cleanup. */
+export async function throwawayPgDatabase(adminUrl: string, log: (msg: string) => void): Promise<{ name: string; url: string }> {
+  const { default: pg } = await import('pg');
+  const name = `chatbench_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  log(`created PostgreSQL database ${name}`);
+  onCleanup(async () => {
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await c.end();
+    log(`dropped PostgreSQL database ${name}`);
+  });
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return { name, url: u.toString() };
 }

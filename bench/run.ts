@@ -12,6 +12,7 @@
 //   npm run bench -- --json > result.json           # table on stderr-free stdout as JSON
 //   npm run bench -- --footprint                    # startup time and memory of the build (bench/footprint.ts)
 //   npm run bench -- --help
+//   npm run bench -- --rooms 200 --per-room 10 --senders 50 --rate 500   # many rooms: bench/many-rooms.ts
 //
 // Subscribers run in worker_threads (raw ws speaking graphql-transport-ws); the sender
 // runs in the main thread. Progress goes to stderr, the result table (or JSON) to stdout.
@@ -22,10 +23,9 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
-import { Redis } from 'ioredis';
-import type pgTypes from 'pg';
 import { DEFAULT_SELECTION, P_FAILED, P_OPEN, P_RECEIVED, P_WARM, benchContent, nowMs, warmupContent, type Target } from './protocol.js';
-import { bareSender, graphqlSender, pump, type PumpResult, type Sender } from './senders.js';
+import { bareSender, graphqlSender, pump, signUp, type PumpResult, type Sender } from './senders.js';
+import { pgCpuDelta, pgCpuSnapshot, percentile, redisCpuMs, warningKey } from './measure.js';
 import {
   cleanupAll,
   cpuMsOf,
@@ -33,12 +33,18 @@ import {
   machineBusyMs,
   makeTempDir,
   memoryOf,
-  onCleanup,
   startNode,
   stopChild,
+  throwawayPgDatabase,
   type Started,
 } from './procs.js';
 import type { WorkerInit, WorkerReport } from './subscriber-worker.js';
+import { MANY_ROOMS_FLAGS, runManyRooms } from './many-rooms.js';
+
+// The many-rooms scenario (bench/many-rooms.ts) has options of its own: route to it.
+if (process.argv.slice(2).some((a) => MANY_ROOMS_FLAGS.includes(a.split('=')[0]))) {
+  process.exit(await runManyRooms(process.argv.slice(2)));
+}
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(benchDir, '..');
@@ -93,6 +99,9 @@ const HELP = `npm run bench -- [options]
   --json             print the results as JSON instead of the table
   --footprint        instead of the load bench: idle RSS, time to ready and RSS per WebSocket
                      of the production build (bench/footprint.ts; --footprint --help)
+
+  Many rooms and senders (bench/many-rooms.ts): any of --rooms, --per-room, --senders,
+  --sweep selects it; \`npm run bench -- --rooms 200 --help\` lists its options.
 `;
 
 // A bench of its own, with its own options.
@@ -250,32 +259,9 @@ interface DbChoice {
 
 const pgAdminUrl = () => flags['pg-url'] ?? process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-async function loadPg() {
-  return (await import('pg')).default;
-}
-
 /** A throwaway PostgreSQL database, dropped at cleanup. */
 async function createPgDatabase(): Promise<DbChoice> {
-  const adminUrl = pgAdminUrl();
-  const pg = await loadPg();
-  const name = `chatbench_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  log(`created PostgreSQL database ${name}`);
-  onCleanup(async () => {
-    await pgMonitor?.end().catch(() => {});
-    pgMonitor = undefined;
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.end();
-    log(`dropped PostgreSQL database ${name}`);
-  });
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  const url = u.toString();
+  const { name, url } = await throwawayPgDatabase(pgAdminUrl(), log);
   return { kind: 'postgres', url: () => url, pgName: name };
 }
 
@@ -298,40 +284,6 @@ function clusterDatabase(): Promise<DbChoice> {
   if (dbChoice?.kind === 'postgres' && dbChoice.pgName) return Promise.resolve(dbChoice);
   clusterDb ??= createPgDatabase();
   return clusterDb;
-}
-
-// CPU of the PostgreSQL backends serving a bench database (same machine, /proc readable).
-let pgMonitor: pgTypes.Client | undefined;
-async function pgBackendPids(dbName: string | undefined): Promise<number[]> {
-  if (!dbName) return [];
-  try {
-    if (!pgMonitor) {
-      const pg = await loadPg();
-      const c = new pg.Client({ connectionString: pgAdminUrl() });
-      await c.connect();
-      pgMonitor = c;
-    }
-    const r = await pgMonitor.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName]);
-    return r.rows.map((row) => row.pid);
-  } catch {
-    return [];
-  }
-}
-async function pgCpuSnapshot(dbName: string | undefined): Promise<Map<number, number> | null> {
-  if (!dbName) return null;
-  const m = new Map<number, number>();
-  for (const pid of await pgBackendPids(dbName)) {
-    const ms = cpuMsOf(pid);
-    if (Number.isFinite(ms)) m.set(pid, ms);
-  }
-  return m;
-}
-/** CPU ms the backends used between two snapshots (backends born in between: all of theirs). */
-function pgCpuDelta(a: Map<number, number> | null, b: Map<number, number> | null): number | null {
-  if (!a || !b) return null;
-  let ms = 0;
-  for (const [pid, t] of b) ms += t - (a.get(pid) ?? 0);
-  return ms;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -426,6 +378,12 @@ function limitEnv(subs: number): Record<string, string> {
   };
 }
 
+/** The limits the bench changed from the server's defaults (for the table: those of its largest run). */
+function describeLimits(env: Record<string, string>): string {
+  const set = Object.entries(env).map(([name, value]) => `${name}=${value}`);
+  return set.length ? `set by the bench (0 = off; --server-limits keeps the defaults): ${set.join(', ')}` : 'server defaults';
+}
+
 async function startTarget(target: Target, subs: number, db?: DbChoice, label = 'chat server'): Promise<Started> {
   if (target === 'bare') {
     return startNode({ script: 'bench/baseline-ws.ts', cwd: repoRoot, env: { PORT: '0', HOST: '127.0.0.1' }, label: 'baseline-ws' });
@@ -446,22 +404,6 @@ async function startTarget(target: Target, subs: number, db?: DbChoice, label = 
   });
 }
 
-async function signUp(port: number): Promise<string> {
-  const username = `bench_${randomBytes(4).toString('hex')}`;
-  const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      query: 'mutation($u: String!, $p: String!) { signUp(username: $u, password: $p) { token } }',
-      variables: { u: username, p: 'bench-password-1' },
-    }),
-  });
-  const body = (await res.json()) as { data?: { signUp?: { token: string } }; errors?: unknown };
-  const token = body.data?.signUp?.token;
-  if (!token) throw new Error(`signUp failed: ${res.status} ${JSON.stringify(body)}`);
-  return token;
-}
-
 /** The one warm-up request of a server that is not the sender's (its idle RSS is read after it). */
 async function warmRequest(target: Target, port: number): Promise<void> {
   if (target === 'bare') {
@@ -476,45 +418,7 @@ async function warmRequest(target: Target, port: number): Promise<void> {
   await res.arrayBuffer();
 }
 
-async function redisCpuMs(): Promise<number | null> {
-  if (!redisUrl) return null;
-  const r = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await r.connect();
-    const info = await r.info('cpu');
-    const get = (k: string) => Number(new RegExp(`^${k}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
-    return (get('used_cpu_sys') + get('used_cpu_user')) * 1000;
-  } catch {
-    return null;
-  } finally {
-    r.disconnect();
-  }
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[idx];
-}
-
-const LEVELS: Record<number, string> = { 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
-/**
- * For pino lines at warn (40) or above, and anything that is not JSON (stack traces,
- * Node warnings): a grouping key "LEVEL msg: err.message"; undefined for other lines.
- */
-function warningKey(line: string): string | undefined {
-  let entry: { level?: unknown; msg?: unknown; err?: { message?: unknown } };
-  try {
-    entry = JSON.parse(line);
-  } catch {
-    return line.trim() ? line.trim().slice(0, 160) : undefined;
-  }
-  if (typeof entry.level !== 'number' || entry.level < 40) return undefined;
-  const err = typeof entry.err?.message === 'string' ? `: ${entry.err.message}` : '';
-  return `${LEVELS[entry.level] ?? `level ${entry.level}`} "${String(entry.msg)}"${err}`;
-}
 
 async function runScenario(spec: ScenarioSpec): Promise<Result> {
   const setupStart = nowMs();
@@ -625,8 +529,8 @@ async function runScenario(spec: ScenarioSpec): Promise<Result> {
     const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     let expected = spec.subs * spec.messages; // until the sender says how many it sent
     const cpu0 = serversCpu();
-    const redis0 = await redisCpuMs();
-    const pg0 = await pgCpuSnapshot(db?.pgName);
+    const redis0 = await redisCpuMs(redisUrl);
+    const pg0 = await pgCpuSnapshot(pgAdminUrl(), db?.pgName);
     const bench0 = process.cpuUsage();
     const machine0 = machineBusyMs();
     const t0 = nowMs() + 5;
@@ -684,8 +588,8 @@ async function runScenario(spec: ScenarioSpec): Promise<Result> {
     }
     if (serverExit) throw Object.assign(new Error(serverExit), { serverExited: true });
     const sendResult = await pumped;
-    const redis1 = await redisCpuMs();
-    const pg1 = await pgCpuSnapshot(db?.pgName);
+    const redis1 = await redisCpuMs(redisUrl);
+    const pg1 = await pgCpuSnapshot(pgAdminUrl(), db?.pgName);
     const memEnd = servers.map((s) => memoryOf(s.pid));
 
     for (const w of workers) w.worker.postMessage({ type: 'finish' });
@@ -1003,6 +907,7 @@ async function main() {
   for (const spec of specs) {
     log(`${targetLabel(spec)} ${spec.scenario}: ${spec.subs} subscribers, ${spec.messages} messages` +
       (spec.intervalMs ? ` at ${rate}/s` : `, window ${windowSize}`));
+    if (spec.target === 'graphql') log(`  server limits: ${describeLimits(limitEnv(spec.subs))}`);
     let r: Result;
     try {
       r = await runScenario(spec);
@@ -1033,7 +938,7 @@ async function main() {
     cpus: cpus().length,
     clientId: useClientId,
     selection: flags.selection,
-    serverLimits: flags['server-limits'] ? 'server defaults' : 'rate limits off, connection limits raised',
+    serverLimits: describeLimits(limitEnv(Math.max(0, ...specs.filter((x) => x.target === 'graphql').map((x) => x.subs)))),
     totalSeconds: (nowMs() - started) / 1000,
   };
   if (flags.json) {

@@ -1,4 +1,4 @@
-// The one sender of a scenario, in the bench's main thread, and the send window.
+// The senders of a scenario (in the bench's main thread), signing a sender up, and the send window.
 //
 // GraphQL: a raw graphql-transport-ws socket authenticated with connectionParams;
 // each message is a `subscribe` of the sendMessage mutation with its own operation id,
@@ -7,11 +7,32 @@
 // Bare: frames to the baseline's /sender socket, each acknowledged with "a" (in order)
 // after the baseline has queued it to every subscriber.
 import WebSocket from 'ws';
+import { randomBytes } from 'node:crypto';
 import { GRAPHQL_WS_PROTOCOL, SEND_MUTATION, bareFrame, nowMs } from './protocol.js';
 
+/** Signs a new bench user up on the server at `port`; returns its session token. */
+export async function signUp(port: number): Promise<string> {
+  const username = `bench_${randomBytes(4).toString('hex')}`;
+  const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: 'mutation($u: String!, $p: String!) { signUp(username: $u, password: $p) { token } }',
+      variables: { u: username, p: 'bench-password-1' },
+    }),
+  });
+  const body = (await res.json()) as { data?: { signUp?: { token: string } }; errors?: unknown };
+  const token = body.data?.signUp?.token;
+  if (!token) throw new Error(`signUp failed: ${res.status} ${JSON.stringify(body)}`);
+  return token;
+}
+
 export interface Sender {
-  /** Resolves when the server acknowledged the message; rejects on a GraphQL error. */
-  send(content: string, clientId: string): Promise<void>;
+  /**
+   * Resolves when the server acknowledged the message; rejects on a GraphQL error.
+   * `room` overrides the sender's room (many-rooms scenario).
+   */
+  send(content: string, clientId: string, room?: string): Promise<void>;
   close(): void;
 }
 
@@ -71,13 +92,13 @@ export async function graphqlSender(url: string, token: string, room: string): P
   });
 
   return {
-    send(content, clientId) {
+    send(content, clientId, to = room) {
       if (closedWith) return Promise.reject(new Error(closedWith));
       const id = String(++nextId);
       return new Promise<void>((resolve, reject) => {
         pending.set(id, { resolve, reject });
         ws.send(
-          JSON.stringify({ id, type: 'subscribe', payload: { query: SEND_MUTATION, variables: { room, content, clientId } } }),
+          JSON.stringify({ id, type: 'subscribe', payload: { query: SEND_MUTATION, variables: { room: to, content, clientId } } }),
         );
       });
     },
@@ -96,11 +117,13 @@ export async function bareSender(url: string): Promise<Sender> {
     for (const a of acks.splice(0)) a.reject(new Error(closedWith));
   });
   return {
-    send(content) {
+    send(content, _clientId, room) {
       if (closedWith) return Promise.reject(new Error(closedWith));
       return new Promise<void>((resolve, reject) => {
         acks.push({ resolve, reject });
-        ws.send(bareFrame(++seq, content, 'bench'));
+        // With a room: the baseline's room header (see baseline-ws.ts); seqs then run per sender, not per room.
+        const frame = bareFrame(++seq, content, 'bench');
+        ws.send(room ? `#${room}\n${frame}` : frame);
       });
     },
     close: () => ws.terminate(),

@@ -20,9 +20,13 @@ export interface WorkerInit {
   firstIndex: number;
   /** Loopback source addresses (127.0.0.0/8) to spread connections over; empty = the OS default. */
   localAddresses: string[];
+  /** The room every connection subscribes to, or with `rooms`, the fallback. */
   room: string;
+  /** Many-rooms scenario: connection with global index i subscribes to rooms[i % rooms.length]. */
+  rooms?: string[];
   runId: string;
   connections: number;
+  /** Message indexes run 0…messages−1 (over all rooms in the many-rooms scenario). */
   messages: number;
   /** Int32: [0] unique deliveries, [1] warm connections, [2] open connections, [3] failed/closed connections. */
   progress: SharedArrayBuffer;
@@ -47,7 +51,9 @@ export interface WorkerReport {
 
 interface Conn {
   ws: WebSocket;
+  /** One bit per message index: received already (duplicates). */
   seen: Uint8Array;
+  room: string;
   lastSeq: number;
   warm: boolean;
 }
@@ -58,8 +64,17 @@ const M = init.messages;
 const prefix = `b:${init.runId}:`;
 const warmPrefix = `w:${init.runId}:`;
 
-const latencies = new Float64Array(init.connections * M);
+// Grown on demand: in the many-rooms scenario a connection receives only its room's share.
+let latencies = new Float64Array(Math.min(init.connections * M, 1 << 20));
 let latencyCount = 0;
+function noteLatency(ms: number) {
+  if (latencyCount === latencies.length) {
+    const grown = new Float64Array(latencies.length * 2);
+    grown.set(latencies);
+    latencies = grown;
+  }
+  latencies[latencyCount++] = ms;
+}
 let received = 0;
 let duplicates = 0;
 let outOfOrder = 0;
@@ -73,6 +88,8 @@ const conns: Conn[] = [];
 function noteError(msg: string) {
   if (errors.length < 20) errors.push(msg);
 }
+
+const roomOf = (index: number) => (init.rooms ? init.rooms[index % init.rooms.length] : init.room);
 
 function onFrame(conn: Conn, raw: WebSocket.RawData) {
   const now = nowMs();
@@ -102,13 +119,14 @@ function onFrame(conn: Conn, raw: WebSocket.RawData) {
         foreign++;
         return;
       }
-      if (conn.seen[index]) {
+      const bit = 1 << (index & 7);
+      if (conn.seen[index >> 3] & bit) {
         duplicates++;
       } else {
-        conn.seen[index] = 1;
+        conn.seen[index >> 3] |= bit;
         received++;
         Atomics.add(progress, P_RECEIVED, 1);
-        latencies[latencyCount++] = now - sentAt;
+        noteLatency(now - sentAt);
         if (firstRecv === 0) firstRecv = now;
         lastRecv = now;
         if (seq <= conn.lastSeq) outOfOrder++;
@@ -127,7 +145,7 @@ function onFrame(conn: Conn, raw: WebSocket.RawData) {
     conn.ws.send('{"type":"pong"}');
   } else if (frame.type === 'connection_ack') {
     conn.ws.send(
-      JSON.stringify({ id: '1', type: 'subscribe', payload: { query: subscriptionQuery(init.selection), variables: { room: init.room } } }),
+      JSON.stringify({ id: '1', type: 'subscribe', payload: { query: subscriptionQuery(init.selection), variables: { room: conn.room } } }),
     );
   } else if (frame.type === 'error' || frame.type === 'complete') {
     noteError(`subscription ${frame.type}: ${text.slice(0, 300)}`);
@@ -137,11 +155,14 @@ function onFrame(conn: Conn, raw: WebSocket.RawData) {
 function open(index: number): Promise<void> {
   return new Promise((resolve) => {
     const url = init.urls[index % init.urls.length];
+    const room = roomOf(index);
     const options: WebSocket.ClientOptions = { perMessageDeflate: false };
     if (init.localAddresses.length) options.localAddress = init.localAddresses[index % init.localAddresses.length];
+    // The bare baseline has no protocol: a room is the path /room/<name> (many-rooms only).
+    const bareUrl = init.rooms ? `${url}/room/${encodeURIComponent(room)}` : url;
     const ws =
-      init.target === 'graphql' ? new WebSocket(url, GRAPHQL_WS_PROTOCOL, options) : new WebSocket(url, options);
-    const conn: Conn = { ws, seen: new Uint8Array(M), lastSeq: 0, warm: false };
+      init.target === 'graphql' ? new WebSocket(url, GRAPHQL_WS_PROTOCOL, options) : new WebSocket(bareUrl, options);
+    const conn: Conn = { ws, room, seen: new Uint8Array((M + 7) >> 3), lastSeq: 0, warm: false };
     conns.push(conn);
     let opened = false;
     ws.on('open', () => {

@@ -1,5 +1,6 @@
-// Compiles the server for production: server/main.ts (the server) and
-// server/db/migrate-cli.ts (`npm run db:migrate`) bundled by esbuild into dist/server/,
+// Compiles the server for production: server/main.ts (the server),
+// server/db/migrate-cli.ts (`npm run db:migrate`) and server/admin/cli.ts (`npm run admin`)
+// bundled by esbuild into dist/server/,
 // ES modules for Node 20. Our code, the generated Prisma clients and the pure-JavaScript
 // packages are bundled: the server then starts from a few files instead of about 1,200
 // (time to ready measured by `npm run bench -- --footprint`: about 0.9 s bundled, 1.9 s
@@ -15,7 +16,8 @@ import { build } from 'esbuild';
 
 // Left as imports, loaded from node_modules at run time: native modules, packages that
 // load files of their own (WASM engines, worker scripts, GraphiQL's assets), optional
-// native add-ons, and dotenv (its CommonJS exports lose their names when bundled).
+// native add-ons, and the CommonJS packages the server imports with import() (a bundled
+// CommonJS module's import() namespace has no named exports: dotenv, ioredis).
 const EXTERNAL = [
   'better-sqlite3',
   '@node-rs/argon2',
@@ -29,6 +31,7 @@ const EXTERNAL = [
   'thread-stream',
   '@graphql-yoga/render-graphiql',
   'dotenv',
+  'ioredis',
 ];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,7 +40,7 @@ rmSync(outdir, { recursive: true, force: true });
 const started = performance.now();
 await build({
   absWorkingDir: root,
-  entryPoints: ['server/main.ts', 'server/db/migrate-cli.ts'],
+  entryPoints: ['server/main.ts', 'server/db/migrate-cli.ts', 'server/admin/cli.ts'],
   outbase: 'server',
   outdir,
   bundle: true,

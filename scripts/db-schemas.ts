@@ -4,11 +4,10 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { providers, type Provider } from '../server/db/url.js';
+import { root } from '../server/paths.js';
 
-export const providers = ['sqlite', 'postgresql'] as const;
-export type Provider = (typeof providers)[number];
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export { providers, type Provider };
 export const schemaPath = (provider: Provider) => join(root, 'prisma', provider, 'schema.prisma');
 
 export function renderSchema(provider: Provider): string {

@@ -37,6 +37,9 @@ async function main() {
 
   const { applied } = await migrate(config.DATABASE_URL, (msg) => log.info({ name: 'migrate' }, msg));
   const services = await createServices(config, log);
+  if (!(await services.pubsub.ready(5000))) {
+    log.warn('redis is not reachable yet: starting anyway (fan-out resumes and rate limits move to Redis once it is)');
+  }
   const app = createApp(services);
 
   await new Promise<void>((resolve) => {

@@ -6,10 +6,15 @@ import { createBus, type Bus } from './delivery/bus.js';
 import { ClientBudgets } from './delivery/client-budget.js';
 import type { ChatMessage } from './chat/message.js';
 import { ChatService } from './chat/service.js';
+import { ChatStore } from './chat/store.js';
+import { providerOf } from './db/url.js';
 import { Sessions } from './auth/sessions.js';
 import { Accounts } from './auth/accounts.js';
 import { Credentials } from './auth/credentials.js';
 import { ApiTokens } from './auth/api-tokens.js';
+import { Admin } from './auth/admin.js';
+import { createAccountEvents, type AccountEvents } from './auth/account-events.js';
+import { UserConnections } from './auth/user-connections.js';
 import { Origins } from './http/origins.js';
 import { RateLimits } from './limits/rate-limits.js';
 import { PerAddressCap } from './limits/connections.js';
@@ -22,9 +27,16 @@ export interface Services {
   pubsub: Bus<ChatMessage>;
   budgets: ClientBudgets;
   chat: ChatService;
+  /** Every read and write of rooms and messages. */
+  store: ChatStore;
   accounts: Accounts;
   credentials: Credentials;
   apiTokens: ApiTokens;
+  admin: Admin;
+  /** Account changes (disabled, role), across processes. */
+  accountEvents: AccountEvents;
+  /** Open WebSockets and event streams per signed-in user, told of their account's changes. */
+  userConnections: UserConnections;
   origins: Origins;
   limits: RateLimits;
   /** Open WebSockets and event streams per client address. */
@@ -49,7 +61,8 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
   });
   const limits = new RateLimits(config, pubsub.redis);
   const metrics = createMetrics();
-  const chat = new ChatService(db, pubsub, limits, metrics, {
+  const store = new ChatStore(db, providerOf(config.DATABASE_URL));
+  const chat = new ChatService(store, pubsub, limits, metrics, {
     maxMessageLength: config.MAX_MESSAGE_LENGTH,
     log: log.child({ name: 'chat' }),
     budgets,
@@ -57,6 +70,14 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
   const sessions = new Sessions(db, config.SESSION_DAYS);
   const accounts = new Accounts(db, sessions, limits);
   const apiTokens = new ApiTokens(db);
+  const accountEvents = createAccountEvents({
+    redisUrl: config.REDIS_URL,
+    prefix: config.REDIS_PREFIX,
+    log: log.child({ name: 'accounts' }),
+    publisher: pubsub.redis,
+  });
+  const userConnections = new UserConnections();
+  accountEvents.subscribe((change) => userConnections.changed(change));
   return {
     config,
     log,
@@ -64,8 +85,12 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     pubsub,
     budgets,
     chat,
+    store,
     accounts,
     apiTokens,
+    admin: new Admin(db, accountEvents),
+    accountEvents,
+    userConnections,
     credentials: new Credentials(sessions, apiTokens, accounts),
     origins: new Origins(config.ALLOWED_ORIGINS, config.TRUST_PROXY),
     limits,
@@ -73,6 +98,7 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     requestsInFlight: new PerAddressCap(config.MAX_REQUESTS_IN_FLIGHT_PER_IP),
     metrics,
     async close() {
+      await accountEvents.close();
       await pubsub.close();
       await db.$disconnect();
     },

@@ -1,12 +1,14 @@
-// Sign-up, sign-in, sign-out. Usernames are unique by their key (usernames.ts: case
-// folding, compatibility forms, look-alike letters); a wrong password, an unknown user
-// and a name that cannot exist get the same error. Sign-in failures are rate limited
-// (limits/rate-limits.ts) before the password is checked.
+// Sign-up, sign-in, sign-out, and accounts made from the command line (server/admin/cli.ts).
+// Usernames are unique by their key (usernames.ts: case folding, compatibility forms,
+// look-alike letters); a wrong password, an unknown user and a name that cannot exist get
+// the same error. Sign-in failures are rate limited (limits/rate-limits.ts) before the
+// password is checked. A disabled account is refused with its own error, but only once
+// the password checked out, so the refusal tells nothing to someone guessing.
 import { AppError, badInput } from '../errors.js';
 import type { Db } from '../db/client.js';
 import { checkUsername, legacyUsernameKey, parseUsername } from './usernames.js';
 import { burnVerify, checkPassword, hashPassword, verifyPassword } from './password.js';
-import { type Sessions, type Viewer, viewerSelect } from './sessions.js';
+import { accountDisabled, type Sessions, type Viewer, viewerSelect } from './sessions.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 
 const invalidCredentials = () => new AppError('UNAUTHENTICATED', 'Invalid username or password.');
@@ -25,28 +27,50 @@ export class Accounts {
   ) {}
 
   async signUp(rawUsername: string, password: string, ip?: string): Promise<SignedIn> {
-    const { username, usernameKey } = checkUsername(rawUsername);
+    const name = checkUsername(rawUsername);
     checkPassword(password);
     await this.limits.signUp(ip);
+    const viewer = await this.insert(name, password, 'user');
+    return { viewer, ...(await this.sessions.create(viewer.id)) };
+  }
+
+  /** Creates an account without signing it in (the admin command line: no rate limit). */
+  create(rawUsername: string, password: string, role: 'user' | 'admin'): Promise<Viewer> {
+    const name = checkUsername(rawUsername);
+    checkPassword(password);
+    return this.insert(name, password, role);
+  }
+
+  /** The account of a name, or null (no password check: for the admin command line). */
+  async find(rawUsername: string): Promise<Viewer | null> {
+    const parsed = parseUsername(rawUsername);
+    const user = parsed && (await this.findUser(parsed.username, parsed.usernameKey));
+    return user ? { id: user.id, username: user.username, role: user.role } : null;
+  }
+
+  private async insert(
+    { username, usernameKey }: { username: string; usernameKey: string },
+    password: string,
+    role: 'user' | 'admin',
+  ): Promise<Viewer> {
     const keys = [...new Set([usernameKey, legacyUsernameKey(username)])];
     const taken = await this.db.user.findFirst({ where: { usernameKey: { in: keys } }, select: { id: true } });
     if (taken) throw badInput(`The username "${username}" is taken.`, { field: 'username' });
-    let viewer: Viewer;
     try {
-      viewer = await this.db.user.create({
-        data: { username, usernameKey, passwordHash: await hashPassword(password) },
+      return await this.db.user.create({
+        data: { username, usernameKey, role, passwordHash: await hashPassword(password) },
         select: viewerSelect,
       });
     } catch (err) {
       if ((err as { code?: string }).code === 'P2002') throw badInput(`The username "${username}" is taken.`, { field: 'username' });
       throw err;
     }
-    return { viewer, ...(await this.sessions.create(viewer.id)) };
   }
 
   /**
    * Checks a username and password (GraphQL signIn and HTTP Basic); throws the same error
-   * for every kind of mismatch. Only failures count against the sign-in limits.
+   * for every kind of mismatch. Only failures count against the sign-in limits. A right
+   * password of a disabled account: FORBIDDEN "This account is disabled."
    */
   async verify(rawUsername: string, password: string, ip?: string): Promise<Viewer> {
     const parsed = parseUsername(rawUsername);
@@ -55,6 +79,7 @@ export class Accounts {
     const ok = user ? await verifyPassword(user.passwordHash, password) : await burnVerify(password);
     if (!parsed || !user || !ok) throw invalidCredentials();
     await attempt.succeeded();
+    if (user.disabledAt) throw accountDisabled();
     if (user.usernameKey !== parsed.usernameKey) await this.rekey(user.id, parsed.usernameKey);
     return { id: user.id, username: user.username, role: user.role };
   }

@@ -4,7 +4,7 @@
 import { badInput } from '../errors.js';
 import type { Db } from '../db/client.js';
 import type { Viewer } from './sessions.js';
-import { viewerSelect } from './sessions.js';
+import { activeViewer, credentialUserSelect } from './sessions.js';
 import { generateToken, hashToken } from './tokens.js';
 
 export const API_TOKEN_PREFIX = 'chat_pat_';
@@ -51,18 +51,19 @@ export class ApiTokens {
     });
   }
 
-  /** The viewer of a valid, unrevoked token, or null. */
+  /** The viewer of a valid, unrevoked token, or null. FORBIDDEN when its user is disabled. */
   async validate(token: string): Promise<{ viewer: Viewer } | null> {
     const row = await this.db.apiToken.findUnique({
       where: { tokenHash: hashToken(token) },
-      include: { user: { select: viewerSelect } },
+      include: { user: { select: credentialUserSelect } },
     });
     if (!row || row.revokedAt) return null;
+    const viewer = activeViewer(row.user);
     const now = new Date();
     if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
       await this.db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
     }
-    return { viewer: row.user };
+    return { viewer };
   }
 
   /** True when the viewer had such an active token. */

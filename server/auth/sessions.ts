@@ -2,6 +2,7 @@
 // a random token goes to the client; the session id stored is its SHA-256; sessions last
 // SESSION_DAYS and are extended when used in their second half; sign-out deletes them.
 import type { Db } from '../db/client.js';
+import { AppError } from '../errors.js';
 import { generateToken, hashToken } from './tokens.js';
 
 export interface Viewer {
@@ -11,6 +12,17 @@ export interface Viewer {
 }
 
 export const viewerSelect = { id: true, username: true, role: true } as const;
+
+/** What checking a credential reads of its user: the viewer, and whether an admin disabled it. */
+export const credentialUserSelect = { ...viewerSelect, disabledAt: true } as const;
+
+export const accountDisabled = () => new AppError('FORBIDDEN', 'This account is disabled.');
+
+/** The viewer of a credential's user; FORBIDDEN when the account is disabled. */
+export function activeViewer(user: Viewer & { disabledAt: Date | null }): Viewer {
+  if (user.disabledAt) throw accountDisabled();
+  return { id: user.id, username: user.username, role: user.role };
+}
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -27,11 +39,16 @@ export class Sessions {
     return { token, expiresAt };
   }
 
-  /** The user a session token belongs to, or null when it is unknown or expired. */
+  /**
+   * The user a session token belongs to, or null when it is unknown or expired. Throws
+   * FORBIDDEN when the account is disabled (disabling deletes its sessions too; this
+   * catches a session created while the account was being disabled).
+   */
   async validate(token: string): Promise<{ viewer: Viewer; sessionId: string; expiresAt: Date } | null> {
     const id = hashToken(token);
-    const session = await this.db.session.findUnique({ where: { id }, include: { user: { select: viewerSelect } } });
+    const session = await this.db.session.findUnique({ where: { id }, include: { user: { select: credentialUserSelect } } });
     if (!session) return null;
+    const viewer = activeViewer(session.user);
     const now = Date.now();
     if (session.expiresAt.getTime() <= now) {
       await this.db.session.deleteMany({ where: { id } });
@@ -42,7 +59,7 @@ export class Sessions {
       expiresAt = new Date(now + this.days * DAY);
       await this.db.session.update({ where: { id }, data: { expiresAt } });
     }
-    return { viewer: session.user, sessionId: id, expiresAt };
+    return { viewer, sessionId: id, expiresAt };
   }
 
   async invalidate(token: string): Promise<void> {

@@ -9,15 +9,16 @@ export interface ChatMessage {
   content: string;
   clientId: string | null;
   createdAt: Date;
-  sender: { id: string; username: string } | null;
+  /** The role is the sender's when the message was read or sent (GraphQL User.role). */
+  sender: { id: string; username: string; role: string } | null;
 }
 
 export const messageInclude = {
   room: { select: { name: true } },
-  sender: { select: { id: true, username: true } },
+  sender: { select: { id: true, username: true, role: true } },
 } as const;
 
-type Row = Message & { room: Pick<Room, 'name'>; sender: Pick<User, 'id' | 'username'> | null };
+type Row = Message & { room: Pick<Room, 'name'>; sender: Pick<User, 'id' | 'username' | 'role'> | null };
 
 export function toChatMessage(row: Row): ChatMessage {
   return {
@@ -27,6 +28,6 @@ export function toChatMessage(row: Row): ChatMessage {
     content: row.content,
     clientId: row.clientId,
     createdAt: row.createdAt,
-    sender: row.sender ? { id: row.sender.id, username: row.sender.username } : null,
+    sender: row.sender ? { id: row.sender.id, username: row.sender.username, role: row.sender.role } : null,
   };
 }

@@ -1,29 +1,32 @@
-// The chat service: the one path by which messages are validated, stored, published
-// and read. GraphQL resolvers, the REST endpoint and anything later call this.
+// The chat service: the one path by which a message is sent. GraphQL resolvers, the REST
+// endpoint and anything later call send(); reads of rooms and messages go to the store
+// (chat/store.ts) directly.
 //
-// Send = validate → rate limits (per user per room, per user, new rooms per user) → one
-// transaction that bumps the room's lastSeq and inserts the message with that seq
-// (store.ts; concurrent sends share a transaction) → commit → publish. Nothing is
-// published unless the commit succeeded; a failed publish is logged and subscribers
-// recover the message from the database (room-feed.ts).
+// Send = validate (rules.ts) → rate limits (per user per room, per user, new rooms per
+// user) → store (store/writes.ts: one transaction that bumps the room's lastSeq and inserts
+// the message with that seq; concurrent sends share a transaction) → publish on the bus
+// (delivery/). Nothing is published unless the commit succeeded; a failed publish is
+// logged and subscribers recover the message from the database (delivery/room-feed.ts).
+//
+// The two stream factories (subscribe, activity) check their arguments here and hand
+// over to delivery/.
 import { AppError } from '../errors.js';
-import type { Db } from '../db/client.js';
 import type { Bus } from '../delivery/bus.js';
 import type { Logger } from '../log.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import type { Metrics } from '../metrics.js';
-import { type ChatMessage, messageInclude, toChatMessage } from './message.js';
+import type { ChatMessage } from './message.js';
 import { clientId as checkClientId, messageContent, roomName } from './rules.js';
 import { LiveStream } from '../delivery/live-stream.js';
 import { RoomFeeds } from '../delivery/room-feed.js';
 import type { ClientBudgets } from '../delivery/client-budget.js';
-import { MessageStore } from './store.js';
+import { type ChatStore, isUniqueViolation } from './store.js';
 import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
-import { type Page, type PageArgs, pageOfMessages } from './history.js';
 
 export interface Sender {
   id: string;
   username: string;
+  role: string;
 }
 
 export interface SendInput {
@@ -33,20 +36,15 @@ export interface SendInput {
   sender: Sender;
 }
 
-export interface RoomInfo {
-  name: string;
-  lastSeq: number;
-  lastMessageAt: Date | null;
-}
-
 export interface ChatServiceOptions {
   maxMessageLength: number;
   log: Logger;
   /** What each client address may hold while it is sent messages. */
   budgets: ClientBudgets;
-  /** How long a send waits for the publish before answering anyway (ms). */
-  publishTimeoutMs?: number;
 }
+
+/** How long a send waits for the publish before answering anyway (ms). */
+const PUBLISH_TIMEOUT_MS = 2000;
 
 /** A retry is answered with the stored message; the same clientId in another room is a mistake. */
 function sameRoom(existing: ChatMessage, room: string): ChatMessage {
@@ -60,12 +58,11 @@ function sameRoom(existing: ChatMessage, room: string): ChatMessage {
   return existing;
 }
 
-const isUniqueViolation = (err: unknown) =>
-  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
-
 export class ChatService {
+  private readonly feeds: RoomFeeds<ChatMessage>;
+
   constructor(
-    private readonly db: Db,
+    private readonly store: ChatStore,
     private readonly pubsub: Bus<ChatMessage>,
     private readonly limits: RateLimits,
     private readonly metrics: Metrics,
@@ -73,28 +70,24 @@ export class ChatService {
   ) {
     this.feeds = new RoomFeeds<ChatMessage>({
       bus: pubsub,
-      readAfter: (r, a, l) => this.since(r, a, l),
-      lastSeq: async (r) => (await this.room(r)).lastSeq,
+      readAfter: (r, a, l) => store.since(r, a, l),
+      lastSeq: async (r) => (await store.room(r)).lastSeq,
       log: options.log,
     });
-    this.store = new MessageStore(db);
   }
-
-  private readonly feeds: RoomFeeds<ChatMessage>;
-  private readonly store: MessageStore;
 
   async send(input: SendInput): Promise<ChatMessage> {
     const room = roomName(input.room);
     const content = messageContent(input.content, this.options.maxMessageLength);
     const clientId = checkClientId(input.clientId);
-    const sender = { id: input.sender.id, username: input.sender.username };
+    const sender = { id: input.sender.id, username: input.sender.username, role: input.sender.role };
 
     try {
       await this.limits.message(sender.id, room);
       if (!(await this.roomExists(room))) await this.limits.newRoom(sender.id);
     } catch (err) {
       // A retry of a message that was stored is answered, whatever the limit says.
-      const existing = clientId && (await this.findByClientId(sender.id, clientId));
+      const existing = clientId && (await this.store.byClientId(sender.id, clientId));
       if (existing) return sameRoom(existing, room);
       throw err;
     }
@@ -107,7 +100,7 @@ export class ChatService {
       if (!isUniqueViolation(err)) this.storeFailed(err);
       // The same (sender, clientId) is stored already (a retry, or two racing sends):
       // answer with that message; it was published when it was stored.
-      const existing = clientId && (await this.findByClientId(sender.id, clientId));
+      const existing = clientId && (await this.store.byClientId(sender.id, clientId));
       if (existing) return sameRoom(existing, room);
       // Two first messages raced to create the room: the room exists now, go again.
       message = await this.store.store({ room, content, clientId, sender }).catch((e) => this.storeFailed(e));
@@ -125,8 +118,8 @@ export class ChatService {
   /** Whether a room has been created (by its first message): for the new-rooms limit. */
   private async roomExists(name: string): Promise<boolean> {
     if (this.knownRooms.has(name)) return true;
-    const row = await this.db.room.findUnique({ where: { name }, select: { id: true } });
-    if (!row) return false;
+    // A room is created with its first message, so a room with none does not exist yet.
+    if ((await this.store.room(name)).lastSeq === 0) return false;
     if (this.knownRooms.size >= 10_000) this.knownRooms.clear();
     this.knownRooms.add(name);
     return true;
@@ -139,13 +132,12 @@ export class ChatService {
   }
 
   /**
-   * Publishes a stored message, waiting at most publishTimeoutMs before answering the
+   * Publishes a stored message, waiting at most PUBLISH_TIMEOUT_MS before answering the
    * sender anyway. If the publish fails, the message is stored but not fanned out:
    * subscribers fill the gap from the database when the next message arrives or when
    * they resume with `after`.
    */
   private async publish(message: ChatMessage) {
-    const timeout = this.options.publishTimeoutMs ?? 2000;
     const where = { room: message.room, seq: message.seq };
     const published = this.pubsub.publish(message).then(
       () => true,
@@ -158,67 +150,10 @@ export class ChatService {
       },
     );
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeout)));
+    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), PUBLISH_TIMEOUT_MS)));
     const done = await Promise.race([published, late]);
     clearTimeout(timer);
-    if (!done) this.options.log.warn({ ...where, timeoutMs: timeout }, 'publishing is slow; answered the sender before it finished');
-  }
-
-
-  private async findByClientId(senderId: string, clientId: string): Promise<ChatMessage | null> {
-    const row = await this.db.message.findUnique({
-      where: { senderId_clientId: { senderId, clientId } },
-      include: messageInclude,
-    });
-    return row && toChatMessage(row);
-  }
-
-  /** Any valid room exists for readers; one nobody has written to yet is empty. */
-  async room(name: string): Promise<RoomInfo> {
-    const canonical = roomName(name);
-    const row = await this.db.room.findUnique({
-      where: { name: canonical },
-      select: { name: true, lastSeq: true, lastMessageAt: true },
-    });
-    return row ?? { name: canonical, lastSeq: 0, lastMessageAt: null };
-  }
-
-  /** Rooms that have messages, most recently active first. */
-  async activeRooms(limit: number, after?: { lastMessageAt: Date; name: string }): Promise<RoomInfo[]> {
-    return this.db.room.findMany({
-      where: after
-        ? {
-            OR: [
-              { lastMessageAt: { lt: after.lastMessageAt } },
-              { lastMessageAt: after.lastMessageAt, name: { gt: after.name } },
-            ],
-          }
-        : { lastMessageAt: { not: null } },
-      orderBy: [{ lastMessageAt: 'desc' }, { name: 'asc' }],
-      take: limit,
-      select: { name: true, lastSeq: true, lastMessageAt: true },
-    });
-  }
-
-  async message(room: string, seq: number): Promise<ChatMessage | null> {
-    const row = await this.db.message.findFirst({ where: { room: { name: room }, seq }, include: messageInclude });
-    return row && toChatMessage(row);
-  }
-
-  /** Stored messages of a room with seq > afterSeq, oldest first. */
-  async since(room: string, afterSeq: number, limit: number): Promise<ChatMessage[]> {
-    const rows = await this.db.message.findMany({
-      where: { room: { name: room }, seq: { gt: afterSeq } },
-      orderBy: { seq: 'asc' },
-      take: limit,
-      include: messageInclude,
-    });
-    return rows.map(toChatMessage);
-  }
-
-  /** A page of a room's history (Relay-style: newest page unless first/after say otherwise). */
-  async history(room: RoomInfo, args: PageArgs): Promise<Page> {
-    return pageOfMessages(this.db, room, args);
+    if (!done) this.options.log.warn({ ...where, timeoutMs: PUBLISH_TIMEOUT_MS }, 'publishing is slow; answered the sender before it finished');
   }
 
   /** New messages of every room, live only (for lists of rooms). */
@@ -244,7 +179,7 @@ export class ChatService {
     return new LiveStream(
       {
         feeds: this.feeds,
-        readAfter: (r, a, l) => this.since(r, a, l),
+        readAfter: (r, a, l) => this.store.since(r, a, l),
         budgets: this.options.budgets,
         log: this.options.log,
         metrics: this.metrics,

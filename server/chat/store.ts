@@ -1,110 +1,59 @@
-// Storing messages, with group commit: sends that arrive while a transaction is running
-// are stored together in the next one. Each room's lastSeq is bumped once by the number
-// of its messages in the batch and the messages take the seqs in arrival order, so the
-// rules hold (seq strictly increasing per room, no holes, committed before published)
-// while a busy server pays for one transaction per batch instead of one per message.
-// If a batch fails (one message breaks a constraint, say), its messages are stored one
-// by one so only the culprit fails.
+// The store: the one owner of every read and write of rooms and messages. Writes go
+// through group commit (store/writes.ts), reads are plain queries (store/reads.ts), and
+// both connections page the same way (store/paging.ts). Callers pass canonical room
+// names (chat/rules.ts) except where a method says it takes a raw one.
 import type { Db } from '../db/client.js';
+import type { Provider } from '../db/url.js';
 import type { ChatMessage } from './message.js';
+import { roomName } from './rules.js';
+import { Reads, type RoomInfo } from './store/reads.js';
+import { Writes, isUniqueViolation, type Draft, type WritesOptions } from './store/writes.js';
+import { type Page, type PageArgs, messagesQuery, roomsQuery, roomsPage } from './store/paging.js';
 
-export interface Draft {
-  room: string;
-  content: string;
-  clientId: string | null;
-  sender: { id: string; username: string };
-}
+export type { Draft, RoomInfo, Page, PageArgs };
+export { isUniqueViolation };
 
-interface Pending {
-  draft: Draft;
-  resolve(message: ChatMessage): void;
-  reject(err: unknown): void;
-}
+export class ChatStore {
+  private readonly reads: Reads;
+  private readonly writes: Writes;
 
-export class MessageStore {
-  private readonly queue: Pending[] = [];
-  private busy = false;
+  constructor(db: Db, provider: Provider, options: WritesOptions = {}) {
+    this.reads = new Reads(db);
+    this.writes = new Writes(db, provider, options);
+  }
 
-  constructor(
-    private readonly db: Db,
-    private readonly maxBatch = 200,
-  ) {}
-
+  /** Stores a message (group commit); resolves once it is committed, with its seq. */
   store(draft: Draft): Promise<ChatMessage> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ draft, resolve, reject });
-      if (!this.busy) void this.drain();
-    });
+    return this.writes.store(draft);
   }
 
-  private async drain() {
-    this.busy = true;
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      try {
-        const messages = await this.commit(batch.map((p) => p.draft));
-        batch.forEach((p, i) => p.resolve(messages[i]));
-      } catch (err) {
-        if (batch.length === 1) {
-          batch[0].reject(err);
-          continue;
-        }
-        for (const p of batch) {
-          try {
-            p.resolve((await this.commit([p.draft]))[0]);
-          } catch (e) {
-            p.reject(e);
-          }
-        }
-      }
-    }
-    this.busy = false;
+  /** The message a sender stored with this clientId, if any. */
+  byClientId(senderId: string, clientId: string): Promise<ChatMessage | null> {
+    return this.reads.byClientId(senderId, clientId);
   }
 
-  /** One transaction for the drafts, in order. */
-  private commit(drafts: Draft[]): Promise<ChatMessage[]> {
-    return this.db.$transaction(async (tx) => {
-      const createdAt = new Date();
-      const byRoom = new Map<string, Draft[]>();
-      for (const draft of drafts) byRoom.set(draft.room, [...(byRoom.get(draft.room) ?? []), draft]);
-      const seqOf = new Map<Draft, number>();
-      const roomIds = new Map<string, string>();
-      // Rooms in name order, so concurrent batches (other processes) lock rows in one order.
-      for (const room of [...byRoom.keys()].sort()) {
-        const list = byRoom.get(room)!;
-        const { id, lastSeq } = await tx.room.upsert({
-          where: { name: room },
-          create: { name: room, lastSeq: list.length, lastMessageAt: createdAt },
-          update: { lastSeq: { increment: list.length }, lastMessageAt: createdAt },
-          select: { id: true, lastSeq: true },
-        });
-        roomIds.set(room, id);
-        list.forEach((draft, i) => seqOf.set(draft, lastSeq - list.length + 1 + i));
-      }
-      const rows = await tx.message.createManyAndReturn({
-        data: drafts.map((d) => ({
-          roomId: roomIds.get(d.room)!,
-          seq: seqOf.get(d)!,
-          content: d.content,
-          clientId: d.clientId,
-          senderId: d.sender.id,
-          createdAt,
-        })),
-        select: { id: true, roomId: true, seq: true },
-      });
-      const idOf = new Map(rows.map((r) => [`${r.roomId}:${r.seq}`, r.id]));
-      return drafts.map((d) => {
-        const seq = seqOf.get(d)!;
-        return {
-          id: idOf.get(`${roomIds.get(d.room)}:${seq}`)!,
-          room: d.room,
-          seq,
-          content: d.content,
-          clientId: d.clientId,
-          createdAt,
-          sender: d.sender,
-        };
-      });
-    });
+  /** A room by a raw name (checked and made canonical here): every valid name is a room. */
+  room(rawName: string): Promise<RoomInfo> {
+    return this.reads.room(roomName(rawName));
+  }
+
+  /** A page of the rooms that have messages, most recently active first. */
+  async rooms(args: PageArgs): Promise<Page<RoomInfo>> {
+    const query = roomsQuery(args);
+    return roomsPage(query, await this.reads.activeRooms(query.take + 1, query.after));
+  }
+
+  message(room: string, seq: number): Promise<ChatMessage | null> {
+    return this.reads.message(room, seq);
+  }
+
+  /** Stored messages of a room with seq > afterSeq, oldest first (replay, gap filling). */
+  since(room: string, afterSeq: number, limit: number): Promise<ChatMessage[]> {
+    return this.reads.since(room, afterSeq, limit);
+  }
+
+  /** A page of a room's history (Relay-style: the newest page unless first/after say otherwise). */
+  messages(room: RoomInfo, args: PageArgs): Promise<Page<ChatMessage>> {
+    return this.reads.messages(room, messagesQuery(args));
   }
 }

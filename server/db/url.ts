@@ -2,7 +2,9 @@
 // without loading a generated client.
 import { resolve } from 'node:path';
 
-export type Provider = 'sqlite' | 'postgresql';
+/** The databases this server runs on; each has its own Prisma schema, client and migrations. */
+export const providers = ['sqlite', 'postgresql'] as const;
+export type Provider = (typeof providers)[number];
 
 export function providerOf(url: string): Provider {
   if (/^postgres(ql)?:\/\//i.test(url)) return 'postgresql';

@@ -29,6 +29,12 @@ export interface Bus<T extends RoomScoped> {
    * from the database.
    */
   onReconnect(listener: () => void): void;
+  /**
+   * Resolves true once the Redis connections are up (at once in memory), or false after
+   * `timeoutMs`: the server waits for it before listening, so that rate-limit counters
+   * live in Redis from the first request.
+   */
+  ready(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -44,7 +50,7 @@ function wrap<T extends RoomScoped>(
   kind: Bus<T>['kind'],
   engine: PubSubEngine,
   prefix: string,
-  extra: { close: () => Promise<void>; redis?: Redis; onReconnect: Bus<T>['onReconnect'] },
+  extra: { close: () => Promise<void>; redis?: Redis; onReconnect: Bus<T>['onReconnect']; ready: Bus<T>['ready'] },
 ): Bus<T> {
   const channel = (room: string) => `${prefix}room:${room}`;
   // Room names cannot hold glob characters (see chat/rules.ts), so this matches rooms only.
@@ -67,12 +73,15 @@ function wrap<T extends RoomScoped>(
     subscribe: (room, onEvent) => subscribe(channel(room), onEvent, {}),
     subscribeAll: (onEvent) => subscribe(ALL_ROOMS, onEvent, { pattern: true }),
     onReconnect: extra.onReconnect,
+    ready: extra.ready,
     close: extra.close,
   };
 }
 
 export function createBus<T extends RoomScoped>({ redisUrl, prefix, log, revive }: BusOptions): Bus<T> {
-  if (!redisUrl) return wrap<T>('memory', new PubSub(), prefix, { close: async () => {}, onReconnect: () => {} });
+  if (!redisUrl) {
+    return wrap<T>('memory', new PubSub(), prefix, { close: async () => {}, onReconnect: () => {}, ready: async () => true });
+  }
 
   const connect = (role: string) => {
     const client = new Redis(redisUrl, {
@@ -105,8 +114,17 @@ export function createBus<T extends RoomScoped>({ redisUrl, prefix, log, revive 
     });
   });
 
+  const isReady = (client: Redis) =>
+    client.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => client.once('ready', () => resolve()));
+
   return wrap<T>('redis', engine, prefix, {
     redis: publisher,
+    ready: (timeoutMs) => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+      const up = Promise.all([isReady(publisher), isReady(subscriber)]).then(() => true);
+      return Promise.race([up, late]).finally(() => clearTimeout(timer));
+    },
     onReconnect: (listener) => void reconnectListeners.push(listener),
     close: async () => {
       publisher.disconnect();

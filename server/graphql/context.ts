@@ -23,7 +23,7 @@ export interface HttpExchange {
 }
 
 /** The services resolvers and GraphQL plugins call. */
-type ResolverServices = Pick<Services, 'chat' | 'accounts' | 'apiTokens' | 'origins' | 'config'>;
+type ResolverServices = Pick<Services, 'chat' | 'store' | 'accounts' | 'apiTokens' | 'admin' | 'origins' | 'config'>;
 
 export interface Context extends ResolverServices {
   auth: Authenticated | null;
@@ -54,8 +54,8 @@ const PRISMA = Symbol('prisma client');
 export const prismaClientOf = (ctx: Context) => (ctx as Context & { [PRISMA]: Services['db'] })[PRISMA];
 
 function withServices(services: Services, who: Pick<Context, 'auth' | 'http' | 'ip'>): Context {
-  const { chat, accounts, apiTokens, origins, config } = services;
-  return { chat, accounts, apiTokens, origins, config, ...who, [PRISMA]: services.db } as Context;
+  const { chat, store, accounts, apiTokens, admin, origins, config } = services;
+  return { chat, store, accounts, apiTokens, admin, origins, config, ...who, [PRISMA]: services.db } as Context;
 }
 
 export async function createContext(
@@ -85,6 +85,7 @@ export async function createContext(
     if (err instanceof AppError) {
       // A stale cookie must not lock the browser out of signing in again: drop it.
       if (!request.headers.get('authorization')) http.clearSessionCookie();
+      // 401 for a bad credential, 403 for a disabled account.
       throw toGraphQLError(err, undefined, true);
     }
     services.log.error({ err }, 'authenticating a request failed');

@@ -2,9 +2,10 @@
 // The socket is authenticated when it connects, from connectionParams.authorization or
 // the session cookie: a bad credential closes it with 4403. Before an operation, a
 // credential last checked more than RECHECK_MS ago is checked again (it may have been
-// revoked). Each operation runs through Yoga's envelop pipeline (same schema, context,
-// limits, error masking as HTTP); subscriptions to room events go through the shared
-// fan-out (delivery/broadcast.ts).
+// revoked); an account disabled by an admin has its sockets closed with 4403 at once, on
+// every process (auth/user-connections.ts). Each operation runs through Yoga's envelop
+// pipeline (same schema, context, limits, error masking as HTTP); subscriptions to room
+// events go through the shared fan-out (delivery/broadcast.ts).
 // Limits: frame size (maxPayload: larger frames close the socket with 1009), sockets per
 // client address (with event streams: limits/connections.ts), operations per socket, and
 // what a slow socket may have queued (delivery/client-budget.ts).
@@ -102,6 +103,19 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: Ser
         try {
           ctx.extra.auth = await ctx.extra.reauthenticate();
           ctx.extra.checkedAt = Date.now();
+          const userId = ctx.extra.auth?.viewer.id;
+          if (userId) {
+            // Account changes: disabled → close now; anything else (role) → check again
+            // before the next operation.
+            const { socket } = ctx.extra;
+            const untrack = services.userConnections.add(userId, (change) => {
+              if (change.disabled) socket.close(CloseCode.Forbidden, 'This account is disabled');
+              else ctx.extra.checkedAt = 0;
+            });
+            // A socket that closed while its credential was checked has fired 'close' already.
+            if (socket.readyState >= socket.CLOSING) untrack();
+            else socket.on('close', untrack);
+          }
           return true;
         } catch (err) {
           if (!(err instanceof AppError)) {

@@ -13,6 +13,7 @@ import { graphiqlPolicy } from '../http/security-headers.js';
 
 /** Log text for Yoga's logger arguments: errors by their message only. */
 const describe = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
+import { useEndStreamsOfDisabledAccounts } from './account-streams.js';
 
 export type Yoga = YogaServerInstance<ServerContext, Context>;
 type ServerContext = { req?: IncomingMessage; extra?: SocketExtra };
@@ -36,6 +37,7 @@ export function createGraphQL(services: Services): Yoga {
       useSetCookies(),
       useCookieOriginCheck(),
       usePagePolicy(() => graphiqlCsp),
+      useEndStreamsOfDisabledAccounts(services.userConnections),
     ],
     cors: services.origins.cors ?? false,
     graphqlEndpoint: '/graphql',

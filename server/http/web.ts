@@ -1,9 +1,9 @@
 // The web client's pages: the production build of web/ (dist/web), served by sirv.
 //   /                   → redirect to /chat/
-//   /chat/, /chat/<room>/, /accounts/…   → the single-page app (index.html)
-//   /chat, /chat/<room>, /accounts/<page>  → permanent redirect (308) to the same path
-//                         with its trailing slash, the canonical URL (the old app's URLs end
-//                         in a slash; the client's router accepts both)
+//   /chat/, /chat/<room>/, /accounts/…, /admin/   → the single-page app (index.html)
+//   /chat, /chat/<room>, /accounts/<page>, /admin  → permanent redirect (308) to the same
+//                         path with its trailing slash, the canonical URL (the old app's URLs
+//                         end in a slash; the client's router accepts both)
 //   /assets/…           → hashed build files, cached for a year
 // What it serves gets the pages' Content-Security-Policy (security-headers.ts).
 import { existsSync } from 'node:fs';
@@ -17,8 +17,8 @@ export const WEB_DIST = join(root, 'dist', 'web');
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-const PAGE = /^\/(chat(\/[^/]+)?|accounts\/[a-z-]+)\/$/;
-const PAGE_WITHOUT_SLASH = /^\/(chat(\/[^/]+)?|accounts\/[a-z-]+)$/;
+const PAGE = /^\/(chat(\/[^/]+)?|accounts\/[a-z-]+|admin)\/$/;
+const PAGE_WITHOUT_SLASH = /^\/(chat(\/[^/]+)?|accounts\/[a-z-]+|admin)$/;
 
 export function webPages(): { handle(req: IncomingMessage, res: ServerResponse, next: () => void): void } {
   const built = existsSync(join(WEB_DIST, 'index.html'));

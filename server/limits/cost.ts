@@ -25,7 +25,7 @@ import {
   type SelectionSetNode,
   type ValidationContext,
 } from 'graphql';
-import { MAX_PAGE } from '../chat/history.js';
+import { MAX_PAGE } from '../chat/store/paging.js';
 
 /**
  * At most 3,000 per operation: 200 messages' content (at most 3.2 MB at the default

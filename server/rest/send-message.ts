@@ -68,7 +68,7 @@ export const restMessage = (m: ChatMessage) => ({
   seq: m.seq,
   content: m.content,
   clientId: m.clientId,
-  sender: m.sender,
+  sender: m.sender && { id: m.sender.id, username: m.sender.username },
   createdAt: m.createdAt.toISOString(),
 });
 

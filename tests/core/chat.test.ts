@@ -1,6 +1,6 @@
 // The chat core end to end, on SQLite and on PostgreSQL: a real server process with
 // Redis fan-out, real HTTP and graphql-ws clients.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freshDatabase, providers, type TestDatabase } from '../support/db.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { SEND, deliveredBeforeMarker, gql, send, signUp, sleep, subscribeRoom, uniqueRoom, untilLive, wsClient } from '../support/client.js';
@@ -19,6 +19,9 @@ describe.each(providers)('chat core on %s', (provider) => {
   beforeAll(async () => {
     db = await freshDatabase(provider);
     server = await startServer({ databaseUrl: db.url, redis: true });
+  });
+  // A new alice for each test: the server runs with the default message limits per user.
+  beforeEach(async () => {
     alice = await signUp(server.graphqlUrl, 'alice');
   });
 
@@ -51,7 +54,9 @@ describe.each(providers)('chat core on %s', (provider) => {
 
   it('pages through 120 messages: newest 50 first, back to seq 1', async () => {
     const room = uniqueRoom('history');
-    for (let i = 1; i <= 120; i++) await send(server.graphqlUrl, alice.token, room, `m${i}`);
+    // Three people talk (one may send at most RATE_MESSAGES_PER_MINUTE, 60, to a room).
+    const people = [alice, await signUp(server.graphqlUrl, 'bob'), await signUp(server.graphqlUrl, 'carol')];
+    for (let i = 1; i <= 120; i++) await send(server.graphqlUrl, people[i % 3].token, room, `m${i}`);
     const PAGE = `query($room:String!,$before:String){ room(name:$room){ lastSeq messages(last:50,before:$before){
       edges { cursor node { seq content } } pageInfo { hasPreviousPage hasNextPage startCursor } } } }`;
     const first = await gql(server.graphqlUrl, `query($room:String!){ room(name:$room){ messages {
@@ -125,6 +130,34 @@ describe.each(providers)('chat core on %s', (provider) => {
     expect((await gql(server.graphqlUrl, '{ room(name:$r) { lastSeq } }'.replace('$r', JSON.stringify(elsewhere)))).data.room.lastSeq).toBe(0);
     const delivered = await deliveredBeforeMarker(sub, () => send(server.graphqlUrl, alice.token, room, 'marker'));
     expect(delivered.map((m) => m.seq)).toEqual([1, 2]);
+  });
+
+  it('many senders to many rooms at once: every room gets each message once, seqs 1…n with no hole', async () => {
+    const rooms = [uniqueRoom('burst'), uniqueRoom('burst'), uniqueRoom('burst'), uniqueRoom('burst')];
+    // after: 0 replays from the start, so nothing sent below can be missed.
+    const subs = rooms.map((room) => subscribeRoom(client(), room, 0));
+    const senders = [alice, await signUp(server.graphqlUrl, 'bob'), await signUp(server.graphqlUrl, 'carol')];
+    const sends = Array.from({ length: 60 }, (_, i) => ({ who: senders[i % 3], room: rooms[i % 4], content: `m${i}`, clientId: `burst-${i}` }));
+    // Every sixth send is also retried within the same burst (same sender, same clientId).
+    const retries = sends.filter((_, i) => i % 6 === 0);
+    const answers = await Promise.all(
+      [...sends, ...retries].map((m) => send(server.graphqlUrl, m.who.token, m.room, m.content, m.clientId)),
+    );
+    retries.forEach((_, k) => expect(answers[sends.length + k].id).toBe(answers[k * 6].id));
+
+    for (const [r, room] of rooms.entries()) {
+      const expected = sends.filter((m) => m.room === room);
+      const sub = subs[r];
+      await sub.until(() => sub.messages.length >= expected.length, 10_000, `room ${r}'s messages`);
+      expect(sub.messages.map((m) => m.seq)).toEqual(expected.map((_, i) => i + 1));
+      expect(sub.messages.map((m) => m.content).sort()).toEqual(expected.map((m) => m.content).sort());
+      const info = await gql(server.graphqlUrl, 'query($room:String!){ room(name:$room){ lastSeq } }', { room });
+      expect(info.data.room.lastSeq).toBe(expected.length);
+    }
+    // A marker after the burst is the next delivery: no duplicate was still on its way.
+    const marker = await send(server.graphqlUrl, alice.token, rooms[0], 'marker');
+    await subs[0].until(() => subs[0].messages.some((m) => m.id === marker.id), 5000, 'the marker');
+    expect(subs[0].messages.map((m) => m.seq)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
   });
 
   it('a failed database write errors and delivers nothing; the next message gets the next seq', async () => {

@@ -6,16 +6,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import Database from 'better-sqlite3';
 import { migrate } from '../../server/db/migrate.ts';
+import type { Provider } from '../../server/db/url.ts';
+import { root } from '../support/server.js';
 import { drift } from '../../scripts/db-drift.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const PG_SERVER = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-type Provider = 'sqlite' | 'postgresql';
 type Row = Record<string, unknown>;
 
 /** Migration folder names and sha256 of their migration.sql, read straight from disk. */

@@ -165,10 +165,15 @@ export function metricValue(text: string, name: string, labels: Record<string, s
   return found ? total : 0;
 }
 
+/**
+ * /metrics over a connection of its own (a pooled keep-alive connection can be closed by
+ * the server's keep-alive timeout just as the next request goes out, which a busy test
+ * machine makes likely).
+ */
 export async function metrics(server: RunningServer): Promise<string> {
-  const res = await fetch(`${server.url}/metrics`);
+  const res = await rawRequest(`${server.url}/metrics`, { method: 'GET', agent: false });
   if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
-  return res.text();
+  return res.text;
 }
 
 /** Polls `fn` until it returns true (or throws after `ms`). */

@@ -1,4 +1,6 @@
-// Real clients: GraphQL over HTTP with fetch, and graphql-ws over a real WebSocket.
+// Real clients: GraphQL over HTTP (node:http, so a request can come from a chosen
+// loopback address), and graphql-ws over a real WebSocket.
+import { request as httpRequest } from 'node:http';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { expect } from 'vitest';
@@ -9,36 +11,83 @@ export interface GqlResult<T = any> {
   errors?: { message: string; extensions?: Record<string, any> }[];
 }
 
-export async function gql<T = any>(
+export interface GqlOptions {
+  /**
+   * Local (loopback) address the request comes from, e.g. 127.0.0.2: Linux routes all of
+   * 127/8 to lo, so the server sees another client address. Default: the OS's (127.0.0.1).
+   */
+  from?: string;
+}
+
+export function gql<T = any>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
   token?: string,
   headers: Record<string, string> = {},
+  options: GqlOptions = {},
 ): Promise<GqlResult<T>> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/graphql-response+json, application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...headers,
-    },
-    body: JSON.stringify({ query, variables }),
+  const body = JSON.stringify({ query, variables });
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      {
+        method: 'POST',
+        localAddress: options.from,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          accept: 'application/graphql-response+json, application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (text += d));
+        res.on('error', reject);
+        res.on('end', () => {
+          try {
+            resolve({ ...(JSON.parse(text) as GqlResult<T>), status: res.statusCode! });
+          } catch {
+            reject(new Error(`not a GraphQL answer (HTTP ${res.statusCode}): ${text.slice(0, 500)}`));
+          }
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
   });
-  const body = (await res.json()) as GqlResult<T>;
-  return { ...body, status: res.status };
+}
+
+export const SIGN_UP = 'mutation($u:String!,$p:String!){ signUp(username:$u,password:$p){ token user { id username } } }';
+
+/**
+ * Sign-ups come from 127.0.0.2 … 127.0.0.254 in turn, as real users come from many
+ * addresses: the server runs with its default RATE_SIGNUPS_PER_IP (20 an hour), which a
+ * test suite signing up its users from one address would exhaust.
+ */
+let signUpAddress = 0;
+export const nextSignUpAddress = () => `127.0.0.${2 + (signUpAddress++ % 253)}`;
+
+export interface TestAccount {
+  token: string;
+  id: string;
+  username: string;
+}
+
+/** Signs `username` up (from the next sign-up address unless `from` is given). */
+export async function signUpAs(url: string, username: string, options: GqlOptions = {}): Promise<TestAccount> {
+  const r = await gql(url, SIGN_UP, { u: username, p: 'correct horse battery' }, undefined, {}, { from: options.from ?? nextSignUpAddress() });
+  if (!r.data) throw new Error(JSON.stringify(r.errors));
+  return { token: r.data.signUp.token, ...r.data.signUp.user };
 }
 
 let userCounter = 0;
-export async function signUp(url: string, prefix = 'user'): Promise<{ token: string; id: string; username: string }> {
-  const username = `${prefix}_${process.pid}_${Date.now().toString(36)}_${userCounter++}`;
-  const r = await gql(url, 'mutation($u:String!,$p:String!){ signUp(username:$u,password:$p){ token user { id username } } }', {
-    u: username,
-    p: 'correct horse battery',
-  });
-  if (!r.data) throw new Error(JSON.stringify(r.errors));
-  return { token: r.data.signUp.token, ...r.data.signUp.user };
+/** A new user with a unique name starting with `prefix`. */
+export function signUp(url: string, prefix = 'user', options: GqlOptions = {}): Promise<TestAccount> {
+  return signUpAs(url, `${prefix}_${process.pid}_${Date.now().toString(36)}_${userCounter++}`, options);
 }
 
 export const SEND = `mutation($room:String!,$content:String!,$clientId:String){

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 
-export type Provider = 'sqlite' | 'postgresql';
-export const providers: Provider[] = ['sqlite', 'postgresql'];
+import { providers, type Provider } from '../../server/db/url.js';
+
+export { providers, type Provider };
 
 /** Where test databases are created (trust auth on the local server by default). */
 export const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

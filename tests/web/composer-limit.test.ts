@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { uniqueRoom } from '../support/client.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { startServer, type RunningServer } from '../support/server.js';
-import { contextFor, newUser, openRoom, screenshot, shownMessages, startWebEnv, TEST_ENV, type TestUser, type WebEnv } from './helpers.js';
+import { contextFor, newUser, openRoom, screenshot, shownMessages, startWebEnv, type TestUser, type WebEnv } from './helpers.js';
 
 let env: WebEnv;
 let alice: TestUser;
@@ -75,7 +75,7 @@ test('a server with another MAX_MESSAGE_LENGTH: the page uses that limit, in cod
   let server: RunningServer | undefined;
   try {
     db = await freshDatabase('sqlite');
-    server = await startServer({ databaseUrl: db.url, env: { ...TEST_ENV, MAX_MESSAGE_LENGTH: '100' } });
+    server = await startServer({ databaseUrl: db.url, env: { MAX_MESSAGE_LENGTH: '100' } });
     const bob = await newUser(server, 'bob');
     const room = uniqueRoom('small');
     const ctx = await contextFor(env.browser, server, bob);

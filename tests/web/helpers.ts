@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { root, startServer, type RunningServer, type ServerOptions } from '../support/server.js';
-import { signUp } from '../support/client.js';
+import { signUp, signUpAs } from '../support/client.js';
 import { ensureWebBuilt } from './setup.js';
 
 export const ARTIFACTS = join(root, 'tests', '.artifacts');
@@ -28,15 +28,6 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Limits that would get in the way of tests sending many messages quickly. */
-export const TEST_ENV = {
-  RATE_MESSAGES_PER_MINUTE: '0',
-  RATE_MESSAGES_PER_USER_PER_MINUTE: '0',
-  RATE_NEW_ROOMS_PER_HOUR: '0',
-  RATE_SIGNUPS_PER_IP: '0',
-  RATE_SIGNIN_FAILURES_PER_IP: '0',
-};
-
 export interface WebEnv {
   db: TestDatabase;
   server: RunningServer;
@@ -48,7 +39,7 @@ export async function startWebEnv(options: Partial<ServerOptions> = {}): Promise
   await ensureWebBuilt();
   const db = await freshDatabase('sqlite');
   const [server, browser] = await Promise.all([
-    startServer({ databaseUrl: db.url, ...options, env: { ...TEST_ENV, ...options.env } }),
+    startServer({ databaseUrl: db.url, ...options }),
     launchBrowser(),
   ]);
   const env: WebEnv = {
@@ -123,15 +114,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** A user with a chosen name (for screenshots that look like a real room). */
-export async function namedUser(server: RunningServer, username: string): Promise<TestUser> {
-  const { gql } = await import('../support/client.js');
-  const r = await gql(server.graphqlUrl, 'mutation($u:String!,$p:String!){ signUp(username:$u,password:$p){ token user { id username } } }', {
-    u: username,
-    p: 'correct horse battery',
-  });
-  if (!r.data) throw new Error(JSON.stringify(r.errors));
-  return { token: r.data.signUp.token, ...r.data.signUp.user };
-}
+export const namedUser = (server: RunningServer, username: string): Promise<TestUser> => signUpAs(server.graphqlUrl, username);
 
 /** Runs `tasks` with at most `limit` at once. */
 export async function inParallel<T>(limit: number, tasks: (() => Promise<T>)[]): Promise<T[]> {

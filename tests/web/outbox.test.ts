@@ -1,8 +1,8 @@
 // The room's outbox in a real browser (web/src/chat/outbox.ts, delivery-queue.ts, echo.ts):
 // a send that fails on the network is kept, survives the page being closed, and is sent
 // once by the next page; a send the server refuses is marked failed, with retry and discard.
-// The server runs with the product's default message rate (helpers' TEST_ENV turns it off):
-// the refusal below is that limit.
+// The server runs with the product's default limits: the refusal below is the default
+// message rate per room.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { parseConfig } from '../../server/config.js';
 import { send, uniqueRoom } from '../support/client.js';
@@ -14,7 +14,7 @@ let env: WebEnv;
 let alice: TestUser;
 
 beforeAll(async () => {
-  env = await startWebEnv({ env: { RATE_MESSAGES_PER_MINUTE: String(MESSAGES_PER_MINUTE) } });
+  env = await startWebEnv();
   alice = await newUser(env.server, 'alice');
 });
 afterAll(() => env?.close());

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { send, uniqueRoom } from '../support/client.js';
 import { startServer } from '../support/server.js';
-import { contextFor, newUser, openRoom, sendRest, shownMessages, startWebEnv, TEST_ENV, type WebEnv } from './helpers.js';
+import { contextFor, newUser, openRoom, sendRest, shownMessages, startWebEnv, type WebEnv } from './helpers.js';
 
 let env: WebEnv;
 beforeAll(async () => {
@@ -35,7 +35,7 @@ test('server restart: reconnecting → connected, no message missed or doubled, 
   await page.keyboard.press('Enter');
   await page.locator('.message[data-state="queued"]', { hasText: 'typed while offline' }).waitFor({ timeout: 5000 });
 
-  env.server = await startServer({ databaseUrl: env.db.url, port, env: TEST_ENV });
+  env.server = await startServer({ databaseUrl: env.db.url, port });
   // Sent by another client right away, while the page is (most likely) still waiting out its backoff.
   for (let i = 1; i <= 3; i++) await sendRest(env.server, writer.username, room, `while down ${i}`);
 

@@ -8,6 +8,7 @@ import Room from './pages/Room';
 import SignIn from './pages/SignIn';
 import SignUp from './pages/SignUp';
 import NotFound from './pages/NotFound';
+import Admin from './pages/Admin';
 
 export function App() {
   createEffect(() => (document.documentElement.lang = locale()));
@@ -33,6 +34,9 @@ export function App() {
           </Match>
           <Match when={(() => { const r = route(); return r.page === 'signup' ? r : undefined; })()}>
             {(r) => <SignUp next={r().next} />}
+          </Match>
+          <Match when={route().page === 'admin'}>
+            <Admin />
           </Match>
         </Switch>
       </main>

@@ -1,5 +1,5 @@
 // A small history router for the app's few pages (the server sends index.html for each):
-//   /chat/ → index, /chat/<room>/ → room, /accounts/signin/, /accounts/signup/
+//   /chat/ → index, /chat/<room>/ → room, /accounts/signin/, /accounts/signup/, /admin/
 import { createSignal } from 'solid-js';
 import { safeNext } from './safe-next';
 
@@ -8,6 +8,7 @@ export type Route =
   | { page: 'room'; name: string }
   | { page: 'signin'; next: string }
   | { page: 'signup'; next: string }
+  | { page: 'admin' }
   | { page: 'notFound' };
 
 const [location_, setLocation] = createSignal({ pathname: location.pathname, search: location.search });
@@ -22,6 +23,7 @@ export function parseRoute(pathname: string, search: string): Route {
       return { page: 'notFound' };
     }
   }
+  if (/^\/admin\/?$/.test(pathname)) return { page: 'admin' };
   const next = safeNext(new URLSearchParams(search).get('next'));
   if (/^\/accounts\/signin\/?$/.test(pathname)) return { page: 'signin', next };
   if (/^\/accounts\/signup\/?$/.test(pathname)) return { page: 'signup', next };

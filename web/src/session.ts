@@ -3,10 +3,10 @@
 // loaded again, so the WebSocket reconnects with the new cookie.
 import { createSignal } from 'solid-js';
 import type { Client } from '@urql/core';
-import { MeQuery, SignInMutation, SignOutMutation, SignUpMutation, type User } from './graphql/documents';
+import { MeQuery, SignInMutation, SignOutMutation, SignUpMutation, type Me } from './graphql/documents';
 
 /** undefined while loading, null when signed out. */
-const [me, setMe] = createSignal<User | null | undefined>(undefined);
+const [me, setMe] = createSignal<Me | null | undefined>(undefined);
 export { me };
 
 export async function loadMe(client: Client): Promise<void> {
@@ -31,7 +31,7 @@ export async function signOut(client: Client): Promise<void> {
   setMe(null);
 }
 
-function outcome(user: User | undefined, error: { networkError?: Error; graphQLErrors: { message: string }[] } | undefined): AuthResult {
+function outcome(user: Me | undefined, error: { networkError?: Error; graphQLErrors: { message: string }[] } | undefined): AuthResult {
   if (user) {
     setMe(user);
     return { ok: true };

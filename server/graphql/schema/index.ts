@@ -6,5 +6,6 @@ import './message.js';
 import './room.js';
 import './api-token.js';
 import './limits.js';
+import './admin.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

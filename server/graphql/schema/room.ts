@@ -1,6 +1,8 @@
+// Rooms in the schema: a room by name, the rooms with messages (newest activity first),
+// and a room's history. The data comes from the store; paging rules from store/paging.ts.
 import { builder } from '../builder.js';
-import { badInput } from '../../errors.js';
-import type { RoomInfo } from '../../chat/service.js';
+import type { RoomInfo } from '../../chat/store.js';
+import { roomCursor, seqCursor, toConnection } from '../../chat/store/paging.js';
 import { MessageRef } from './message.js';
 
 export const RoomRef = builder.objectRef<RoomInfo>('Room').implement({
@@ -11,39 +13,15 @@ export const RoomRef = builder.objectRef<RoomInfo>('Room').implement({
     lastMessage: t.field({
       type: MessageRef,
       nullable: true,
-      resolve: (room, _args, ctx) => (room.lastSeq > 0 ? ctx.chat.message(room.name, room.lastSeq) : null),
+      resolve: (room, _args, ctx) => (room.lastSeq > 0 ? ctx.store.message(room.name, room.lastSeq) : null),
     }),
     messages: t.connection({
       type: MessageRef,
       description: 'The room history. Without arguments: the newest 50 messages, oldest first. Cursors are seqs.',
-      resolve: async (room, args, ctx) => {
-        const page = await ctx.chat.history(room, args);
-        const edges = page.messages.map((node) => ({ cursor: String(node.seq), node }));
-        return {
-          edges,
-          pageInfo: {
-            hasPreviousPage: page.hasPreviousPage,
-            hasNextPage: page.hasNextPage,
-            startCursor: edges[0]?.cursor ?? null,
-            endCursor: edges.at(-1)?.cursor ?? null,
-          },
-        };
-      },
+      resolve: async (room, args, ctx) => toConnection(await ctx.store.messages(room, args), seqCursor),
     }, { name: 'MessageConnection' }, { name: 'MessageEdge' }),
   }),
 });
-
-const roomCursor = (room: RoomInfo) =>
-  Buffer.from(JSON.stringify([room.lastMessageAt?.toISOString(), room.name])).toString('base64url');
-
-function parseRoomCursor(cursor: string): { lastMessageAt: Date; name: string } {
-  try {
-    const [at, name] = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-    const lastMessageAt = new Date(at);
-    if (typeof name === 'string' && !Number.isNaN(lastMessageAt.getTime())) return { lastMessageAt, name };
-  } catch {}
-  throw badInput('`after` is not a cursor of this connection.', { field: 'after' });
-}
 
 builder.queryFields((t) => ({
   room: t.field({
@@ -51,27 +29,12 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'A room by name. Every valid name is a room; one nobody wrote to yet has no messages.',
     args: { name: t.arg.string({ required: true }) },
-    resolve: (_root, { name }, ctx) => ctx.chat.room(name),
+    resolve: (_root, { name }, ctx) => ctx.store.room(name),
   }),
   rooms: t.connection({
     type: RoomRef,
     description: 'Rooms with messages, most recently active first.',
     args: {},
-    resolve: async (_root, args, ctx) => {
-      if (args.last != null || args.before != null) throw badInput('rooms pages forward only: use first/after.');
-      const first = args.first ?? 20;
-      if (first < 0 || first > 100) throw badInput('`first` must be between 0 and 100.', { field: 'first' });
-      const rooms = await ctx.chat.activeRooms(first + 1, args.after ? parseRoomCursor(args.after) : undefined);
-      const edges = rooms.slice(0, first).map((node) => ({ cursor: roomCursor(node), node }));
-      return {
-        edges,
-        pageInfo: {
-          hasNextPage: rooms.length > first,
-          hasPreviousPage: args.after != null,
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges.at(-1)?.cursor ?? null,
-        },
-      };
-    },
+    resolve: async (_root, args, ctx) => toConnection(await ctx.store.rooms(args), roomCursor),
   }, { name: 'RoomConnection' }, { name: 'RoomEdge' }),
 }));

@@ -1,4 +1,5 @@
-// The top bar: the app's name (home), the language switch, and who is signed in.
+// The top bar: the app's name (home), the language switch, who is signed in, and for
+// admins a link to /admin/.
 import { Show } from 'solid-js';
 import { useClient } from '@urql/solid';
 import { t } from '../i18n';
@@ -38,6 +39,11 @@ export function Header() {
             >
               {(user) => (
                 <div class="user-menu">
+                  <Show when={user().role === 'ADMIN'}>
+                    <Link href="/admin/" class="button button-ghost">
+                      {t('admin.link')}
+                    </Link>
+                  </Show>
                   <span class="user-name" title={t('auth.signedInAs', user().username)}>
                     <Avatar name={user().username} size="sm" />
                     <span class="hide-narrow">{user().username}</span>

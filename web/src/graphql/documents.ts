@@ -29,6 +29,7 @@ export const MeQuery = graphql(`
   query Me {
     me {
       ...UserFields
+      role
     }
   }
 `);
@@ -46,6 +47,7 @@ export const SignInMutation = graphql(`
     signIn(username: $username, password: $password) {
       user {
         ...UserFields
+        role
       }
     }
   }
@@ -56,6 +58,7 @@ export const SignUpMutation = graphql(`
     signUp(username: $username, password: $password) {
       user {
         ...UserFields
+        role
       }
     }
   }
@@ -128,6 +131,8 @@ export const SendMessageMutation = graphql(`
   }
 `);
 
+/** The signed-in user: a user and their role (me, signIn and signUp select it). */
+export type Me = import('../gql/graphql').UserFieldsFragment & { role: import('../gql/graphql').Role };
 /** A user as the client holds it (the UserFields fragment). */
 export type { UserFieldsFragment as User } from '../gql/graphql';
 /** A confirmed message as the client holds it (the MessageFields fragment). */

@@ -1,0 +1,78 @@
+// Reading rooms and messages: every query the chat runs on them, mapped to the shapes
+// the rest of the server passes around (ChatMessage, RoomInfo).
+import type { Db } from '../../db/client.js';
+import { type ChatMessage, messageInclude, toChatMessage } from '../message.js';
+import { type MessagesQuery, type Page, type RoomPosition, messagesPage } from './paging.js';
+
+export interface RoomInfo {
+  name: string;
+  lastSeq: number;
+  lastMessageAt: Date | null;
+}
+
+const roomSelect = { name: true, lastSeq: true, lastMessageAt: true } as const;
+
+export class Reads {
+  constructor(private readonly db: Db) {}
+
+  /** The message a sender stored with this clientId, if any. */
+  async byClientId(senderId: string, clientId: string): Promise<ChatMessage | null> {
+    const row = await this.db.message.findUnique({
+      where: { senderId_clientId: { senderId, clientId } },
+      include: messageInclude,
+    });
+    return row && toChatMessage(row);
+  }
+
+  /** A room by its canonical name; one nobody has written to yet is empty. */
+  async room(name: string): Promise<RoomInfo> {
+    const row = await this.db.room.findUnique({ where: { name }, select: roomSelect });
+    return row ?? { name, lastSeq: 0, lastMessageAt: null };
+  }
+
+  /** Up to `take` rooms that have messages, most recently active first, after a position. */
+  activeRooms(take: number, after?: RoomPosition): Promise<RoomInfo[]> {
+    return this.db.room.findMany({
+      where: after
+        ? {
+            OR: [
+              { lastMessageAt: { lt: after.lastMessageAt } },
+              { lastMessageAt: after.lastMessageAt, name: { gt: after.name } },
+            ],
+          }
+        : { lastMessageAt: { not: null } },
+      orderBy: [{ lastMessageAt: 'desc' }, { name: 'asc' }],
+      take,
+      select: roomSelect,
+    });
+  }
+
+  async message(room: string, seq: number): Promise<ChatMessage | null> {
+    const row = await this.db.message.findFirst({ where: { room: { name: room }, seq }, include: messageInclude });
+    return row && toChatMessage(row);
+  }
+
+  /** Stored messages of a room with seq > afterSeq, oldest first. */
+  async since(room: string, afterSeq: number, limit: number): Promise<ChatMessage[]> {
+    const rows = await this.db.message.findMany({
+      where: { room: { name: room }, seq: { gt: afterSeq } },
+      orderBy: { seq: 'asc' },
+      take: limit,
+      include: messageInclude,
+    });
+    return rows.map(toChatMessage);
+  }
+
+  /** A page of a room's history, oldest first within the page. */
+  async messages(room: RoomInfo, query: MessagesQuery): Promise<Page<ChatMessage>> {
+    const seq = { ...(query.after !== undefined && { gt: query.after }), ...(query.before !== undefined && { lt: query.before }) };
+    const rows = await this.db.message.findMany({
+      where: { room: { name: room.name }, seq },
+      orderBy: { seq: query.forward ? 'asc' : 'desc' },
+      take: query.take,
+      include: messageInclude,
+    });
+    const messages = (query.forward ? rows : rows.reverse()).map(toChatMessage);
+    return messagesPage(query, messages, room.lastSeq);
+  }
+}

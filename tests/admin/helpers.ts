@@ -1,0 +1,123 @@
+// Helpers for the admin tests: the admin command line as operators run it, sign-in, an
+// event-stream (SSE) subscription read to its end.
+import { spawn } from 'node:child_process';
+import { gql } from '../support/client.js';
+import { REDIS_PREFIX, REDIS_URL, root } from '../support/server.js';
+
+export const PASSWORD = 'correct horse battery';
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `npm run admin -- <args>` (its script, run the same way), with `stdin` piped in. */
+export function runAdmin(databaseUrl: string, args: string[], stdin = '', options: { redis?: boolean } = {}): Promise<CliResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/admin/cli.ts', ...args], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: options.redis ? REDIS_URL : '',
+      REDIS_PREFIX,
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdin.end(stdin);
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+let counter = 0;
+export const uniqueName = (prefix: string) => `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+
+/** Creates an admin with the command line and signs it in. */
+export async function createAdmin(databaseUrl: string, graphqlUrl: string, options: { redis?: boolean } = {}) {
+  const username = uniqueName('admin');
+  const r = await runAdmin(databaseUrl, ['create', username, '--password-stdin'], `${PASSWORD}\n`, options);
+  if (r.code !== 0) throw new Error(`admin create failed: ${r.stderr}`);
+  return signIn(graphqlUrl, username);
+}
+
+export async function signIn(graphqlUrl: string, username: string, password = PASSWORD) {
+  const r = await gql(graphqlUrl, 'mutation($u:String!,$p:String!){ signIn(username:$u,password:$p){ token user { id username role } } }', {
+    u: username,
+    p: password,
+  });
+  if (!r.data) throw new Error(JSON.stringify(r.errors));
+  return { token: r.data.signIn.token as string, ...(r.data.signIn.user as { id: string; username: string; role: string }) };
+}
+
+export const SET_DISABLED = 'mutation($id:ID!,$d:Boolean!){ setUserDisabled(id:$id,disabled:$d){ id username role disabledAt } }';
+export const SET_ROLE = 'mutation($id:ID!,$r:Role!){ setUserRole(id:$id,role:$r){ id username role disabledAt } }';
+
+/**
+ * messageAdded over server-sent events with `token`, from `after`: collects payloads
+ * (data and errors) until the server ends the stream.
+ */
+export async function sseSubscription(graphqlUrl: string, token: string, room: string, after = 0) {
+  const query = `subscription { messageAdded(room: "${room}", after: ${after}) { seq content } }`;
+  const abort = new AbortController();
+  const res = await fetch(`${graphqlUrl}?query=${encodeURIComponent(query)}`, {
+    headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` },
+    signal: abort.signal,
+  });
+  const payloads: { data?: any; errors?: { message: string; extensions?: { code?: string } }[] }[] = [];
+  const waiters: (() => void)[] = [];
+  let ended = false;
+  void (async () => {
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const event = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = /^data: (.+)$/m.exec(event)?.[1];
+          if (data && data !== '') payloads.push(JSON.parse(data));
+          waiters.splice(0).forEach((w) => w());
+        }
+      }
+    } catch {
+      /* aborted */
+    }
+    ended = true;
+    waiters.splice(0).forEach((w) => w());
+  })();
+  return {
+    status: res.status,
+    payloads,
+    get ended() {
+      return ended;
+    },
+    close: () => abort.abort(),
+    async until(predicate: () => boolean, ms = 5000, what = 'condition') {
+      const deadline = Date.now() + ms;
+      while (!predicate()) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(payloads)}`);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, left);
+          waiters.push(() => (clearTimeout(t), resolve()));
+        });
+      }
+    },
+  };
+}
+
+/** `promise`, or a rejection naming `what` after `ms`. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms))),
+  ]);
+}
