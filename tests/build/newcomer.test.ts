@@ -25,6 +25,7 @@ describe('page URLs without the trailing slash', () => {
     ['/accounts/signup', '/accounts/signup/'],
     ['/chat/general', '/chat/general/'],
     ['/chat/general?from=mail', '/chat/general/?from=mail'],
+    ['/admin', '/admin/'],
   ])('%s redirects permanently to %s, which is the page', async (path, canonical) => {
     const res = await fetch(server.url + path, { redirect: 'manual' });
     expect(res.status).toBe(308);
