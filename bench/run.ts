@@ -10,6 +10,7 @@
 //   npm run bench -- --scenarios cluster --cluster 2 --cluster-subs 1000
 //   npm run bench -- --db postgres                  # throwaway database on the local PostgreSQL
 //   npm run bench -- --json > result.json           # table on stderr-free stdout as JSON
+//   npm run bench -- --footprint                    # startup time and memory of the build (bench/footprint.ts)
 //   npm run bench -- --help
 //   npm run bench -- --rooms 200 --per-room 10 --senders 50 --rate 500   # many rooms: bench/many-rooms.ts
 //
@@ -96,10 +97,17 @@ const HELP = `npm run bench -- [options]
   --log-level L      server LOG_LEVEL (default info)
   --cpu-prof         run the GraphQL server with --cpu-prof; profiles kept in ./bench/profiles
   --json             print the results as JSON instead of the table
+  --footprint        instead of the load bench: idle RSS, time to ready and RSS per WebSocket
+                     of the production build (bench/footprint.ts; --footprint --help)
 
   Many rooms and senders (bench/many-rooms.ts): any of --rooms, --per-room, --senders,
   --sweep selects it; \`npm run bench -- --rooms 200 --help\` lists its options.
 `;
+
+// A bench of its own, with its own options.
+if (process.argv.includes('--footprint')) {
+  await import('./footprint.js'); // exits when done
+}
 
 const { values: given } = parseArgs({
   options: {

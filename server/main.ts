@@ -1,10 +1,21 @@
 // The server process: config → migrations → services → listen; clean shutdown on
-// SIGTERM/SIGINT.
+// SIGTERM/SIGINT. `--help` lists the variables it reads (from the schema in config.ts).
 import type { AddressInfo } from 'node:net';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, configHelp, loadConfig } from './config.js';
 import { createLogger } from './log.js';
 
+const USAGE = `Usage: node dist/server/main.js   (npm start)
+
+The chat server. Configured by environment variables (a .env file in the working
+directory is read too; the real environment wins):
+
+`;
+
 async function main() {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(`${USAGE}${configHelp()}\n`);
+    return;
+  }
   let config;
   try {
     config = await loadConfig();
@@ -31,8 +42,16 @@ async function main() {
   }
   const app = createApp(services);
 
-  await new Promise<void>((resolve, reject) => {
-    app.server.once('error', reject);
+  await new Promise<void>((resolve) => {
+    // First in line: the WebSocket server re-emits the HTTP server's errors and would
+    // turn a taken port into a stack trace. A start-up failure is one line and exit 1.
+    app.server.prependOnceListener('error', (err: NodeJS.ErrnoException) => {
+      const where = `${config.HOST}:${config.PORT}`;
+      if (err.code === 'EADDRINUSE') console.error(`Port ${config.PORT} is already in use (${where}): stop the other process or set PORT to another port.`);
+      else if (err.code === 'EACCES') console.error(`Not allowed to listen on ${where}: set PORT to a port above 1023 or HOST to another interface.`);
+      else console.error(`Cannot listen on ${where}: ${err.message}`);
+      process.exit(1);
+    });
     app.server.listen(config.PORT, config.HOST, resolve);
   });
   const { port, address } = app.server.address() as AddressInfo;

@@ -8,16 +8,15 @@
 // that table is the WASM schema engine loaded to apply it (`applyMigrations`, which also
 // refuses failed migrations and takes Prisma's migration lock).
 //
-//   tsx server/db/migrate.ts       (DATABASE_URL from the environment or .env;
-//                                   default file:./data/chat.db)
+// `npm run db:migrate` runs it from the command line (server/db/migrate-cli.ts).
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 import { providerOf, sqlitePath, type Provider } from './url.js';
+import { root } from '../paths.js';
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const repoRoot = root;
 export const migrationsDir = (provider: Provider) => join(repoRoot, 'prisma', provider, 'migrations');
 export const lockfileName = 'migration_lock.toml';
 /** migration_lock.toml exactly as the Prisma CLI writes it. */
@@ -123,19 +122,5 @@ export async function migrate(url: string, log: (msg: string) => void = () => {}
     return { applied: out.appliedMigrationNames };
   } finally {
     await close();
-  }
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  if (existsSync('.env')) (await import('dotenv')).default.config({ quiet: true });
-  const url = process.env.DATABASE_URL || 'file:./data/chat.db';
-  const started = performance.now();
-  try {
-    const { applied } = await migrate(url, (m) => console.log(m));
-    const ms = Math.round(performance.now() - started);
-    console.log(applied.length ? `${applied.length} migration(s) applied in ${ms} ms` : `database is up to date (${ms} ms)`);
-  } catch (e) {
-    console.error(e instanceof Error ? e.message : e);
-    process.exitCode = 1;
   }
 }

@@ -1,7 +1,9 @@
 // The web client's pages: the production build of web/ (dist/web), served by sirv.
 //   /                   → redirect to /chat/
 //   /chat/, /chat/<room>/, /accounts/…, /admin/   → the single-page app (index.html)
-//   /chat/<room>        → redirect to /chat/<room>/ (the old app's URLs end in a slash)
+//   /chat, /chat/<room>, /accounts/<page>, /admin  → permanent redirect (308) to the same
+//                         path with its trailing slash, the canonical URL (the old app's URLs
+//                         end in a slash; the client's router accepts both)
 //   /assets/…           → hashed build files, cached for a year
 // What it serves gets the pages' Content-Security-Policy (security-headers.ts).
 import { existsSync } from 'node:fs';
@@ -16,7 +18,7 @@ export const WEB_DIST = join(root, 'dist', 'web');
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 const PAGE = /^\/(chat(\/[^/]+)?|accounts\/[a-z-]+|admin)\/$/;
-const ROOM_WITHOUT_SLASH = /^\/chat\/[^/]+$/;
+const PAGE_WITHOUT_SLASH = /^\/(chat(\/[^/]+)?|accounts\/[a-z-]+|admin)$/;
 
 export function webPages(): { handle(req: IncomingMessage, res: ServerResponse, next: () => void): void } {
   const built = existsSync(join(WEB_DIST, 'index.html'));
@@ -37,9 +39,8 @@ export function webPages(): { handle(req: IncomingMessage, res: ServerResponse, 
       const url = new URL(req.url ?? '/', 'http://x');
       const path = url.pathname;
       if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-      if (path === '/') return redirect(res, '/chat/');
-      if (path === '/admin') return redirect(res, '/admin/');
-      if (ROOM_WITHOUT_SLASH.test(path) && !path.startsWith('/chat/api')) return redirect(res, `${path}/${url.search}`);
+      if (path === '/') return redirect(res, 302, '/chat/');
+      if (PAGE_WITHOUT_SLASH.test(path) && path !== '/chat/api') return redirect(res, 308, `${path}/${url.search}`);
       const page = PAGE.test(path) && !path.startsWith('/chat/api/');
       if (!page && !path.startsWith('/assets/') && path !== '/favicon.svg') return next();
       if (!assets) {
@@ -54,7 +55,7 @@ export function webPages(): { handle(req: IncomingMessage, res: ServerResponse, 
   };
 }
 
-function redirect(res: ServerResponse, location: string) {
-  res.writeHead(302, { location });
+function redirect(res: ServerResponse, status: 302 | 308, location: string) {
+  res.writeHead(status, { location });
   res.end();
 }

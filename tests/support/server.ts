@@ -1,4 +1,5 @@
-// A real server process on a free port, as users run it (`tsx server/main.ts`).
+// A real server process on a free port, from the sources (`node --import tsx server/main.ts`,
+// for a fast edit loop); tests/build/production.test.ts runs the build as users do.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
