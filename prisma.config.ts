@@ -8,10 +8,11 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { config } from 'dotenv';
 import { defineConfig } from 'prisma/config';
+import { DEFAULT_DATABASE_URL } from './server/db/url.ts';
 
 if (existsSync('.env')) config({ quiet: true });
 
-const url = process.env.DATABASE_URL || 'file:./data/chat.db';
+const url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
 const provider = /^postgres(ql)?:\/\//i.test(url) ? 'postgresql' : 'sqlite';
 
 export default defineConfig({

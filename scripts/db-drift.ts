@@ -10,6 +10,7 @@ import { providerOf } from '../server/db/url.js';
 import { openEngine, withPanic } from '../server/db/engine.js';
 import { repoRoot } from '../server/db/migrate.js';
 import { schemaPath } from './db-schemas.js';
+import { DEFAULT_DATABASE_URL } from '../server/db/url.js';
 
 export async function drift(url: string): Promise<string> {
   const path = schemaPath(providerOf(url));
@@ -33,7 +34,7 @@ export async function drift(url: string): Promise<string> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (existsSync('.env')) (await import('dotenv')).default.config({ quiet: true });
-  const url = process.env.DATABASE_URL || 'file:./data/chat.db';
+  const url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   try {
     const sql = await drift(url);
     if (sql) {

@@ -3,6 +3,7 @@
 // A variable set to the empty string is such a bad value (`PORT=` must not mean port 0,
 // nor `RATE_…=` a limit of 0): leave the line out to get the default.
 import { z } from 'zod';
+import { DEFAULT_DATABASE_URL } from './db/url.js';
 import { parseTrustProxy } from './http/trust-proxy.js';
 
 const csv = z
@@ -44,7 +45,7 @@ export const schema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^(file:|postgres(ql)?:\/\/)/i, 'must start with file: (SQLite) or postgres:// (PostgreSQL)')
-    .default('file:./data/chat.db').describe("file:<path> for SQLite, postgres://… / postgresql://… for PostgreSQL"),
+    .default(DEFAULT_DATABASE_URL).describe("file:<path> for SQLite, postgres://… / postgresql://… for PostgreSQL"),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')

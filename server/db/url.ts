@@ -2,6 +2,9 @@
 // without loading a generated client.
 import { resolve } from 'node:path';
 
+/** Where the data lives when DATABASE_URL is not set: a SQLite file, made on first start. */
+export const DEFAULT_DATABASE_URL = 'file:./data/chat.db';
+
 /** The databases this server runs on; each has its own Prisma schema, client and migrations. */
 export const providers = ['sqlite', 'postgresql'] as const;
 export type Provider = (typeof providers)[number];

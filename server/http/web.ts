@@ -15,8 +15,6 @@ import { PAGE_POLICY, setSecurityHeaders } from './security-headers.js';
 
 export const WEB_DIST = join(root, 'dist', 'web');
 
-export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
-
 const PAGE = /^\/(chat(\/[^/]+)?|accounts\/[a-z-]+|admin)\/$/;
 const PAGE_WITHOUT_SLASH = /^\/(chat(\/[^/]+)?|accounts\/[a-z-]+|admin)$/;
 
