@@ -28,12 +28,12 @@ import { setSecurityHeaders } from './http/security-headers.js';
 import { truncate } from './log.js';
 
 /** Longest wait for a request's headers (never more than REQUEST_TIMEOUT_MS). */
-export const HEADERS_TIMEOUT_MS = 10_000;
+const HEADERS_TIMEOUT_MS = 10_000;
 /** How long an idle keep-alive connection stays open between requests. */
-export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 
 /** graphql-ws clients reconnect after this close code; "Service Restart" says why. */
-export const RESTART_CLOSE_CODE = 1012;
+const RESTART_CLOSE_CODE = 1012;
 
 export interface App {
   server: Server;

@@ -12,12 +12,12 @@ import type { AccountEvents } from './account-events.js';
 import type { Viewer } from './sessions.js';
 import { legacyUsernameKey, usernameKey } from './usernames.js';
 
-export const ROLES = ['user', 'admin'] as const;
+const ROLES = ['user', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export type ModerationActionKind = 'deleteMessage' | 'disableUser' | 'enableUser' | 'setRole';
 
-export const accountSelect = { id: true, username: true, role: true, disabledAt: true, createdAt: true } as const;
+const accountSelect = { id: true, username: true, role: true, disabledAt: true, createdAt: true } as const;
 
 export interface Account {
   id: string;

@@ -7,7 +7,7 @@ import type { Viewer } from './sessions.js';
 import { activeViewer, credentialUserSelect } from './sessions.js';
 import { generateToken, hashToken } from './tokens.js';
 
-export const API_TOKEN_PREFIX = 'chat_pat_';
+const API_TOKEN_PREFIX = 'chat_pat_';
 const TOUCH_INTERVAL_MS = 60_000; // lastUsedAt is refreshed at most once a minute
 
 export const MAX_API_TOKENS = 50;

@@ -4,7 +4,7 @@
 import { parseCookie, stringifySetCookie } from 'cookie';
 import type { TrustProxy } from '../http/trust-proxy.js';
 
-export const SESSION_COOKIE = 'session';
+const SESSION_COOKIE = 'session';
 
 export function readSessionCookie(cookieHeader: string | null | undefined): string | undefined {
   if (!cookieHeader) return undefined;

@@ -3,8 +3,8 @@
 import { hash, verify } from '@node-rs/argon2';
 import { badInput } from '../errors.js';
 
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 256;
+const PASSWORD_MIN = 8;
+const PASSWORD_MAX = 256;
 
 export function checkPassword(password: string): string {
   const length = [...password].length;

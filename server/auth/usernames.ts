@@ -9,7 +9,7 @@ import { caseFold } from 'unicode-case-folding';
 import { rectifyConfusion } from 'unicode-confusables';
 import { badInput } from '../errors.js';
 
-export const USERNAME_RULE = 'Usernames are 1–32 characters long and use only visible letters, digits, "_", "-" and "."';
+const USERNAME_RULE = 'Usernames are 1–32 characters long and use only visible letters, digits, "_", "-" and "."';
 const MAX_LENGTH = 32;
 const allowed = /^[\p{L}\p{M}\p{Nd}_.-]+$/u;
 const invisible = /\p{Default_Ignorable_Code_Point}/u;

@@ -2,7 +2,7 @@
 // WebSocket) goes through ChatService, which calls these: the rules live only here.
 import { badInput } from '../errors.js';
 
-export const ROOM_NAME_RULE =
+const ROOM_NAME_RULE =
   'Room names are 1–64 characters long and use only letters, digits, "_" and "-"';
 
 // Letters (with their combining marks, so every script works), decimal digits, _ and -.
@@ -57,7 +57,7 @@ export function messageContent(content: string, maxLength: number): string {
   return content;
 }
 
-export const CLIENT_ID_MAX = 128;
+const CLIENT_ID_MAX = 128;
 
 export function clientId(raw: string | null | undefined): string | null {
   if (raw === null || raw === undefined) return null;

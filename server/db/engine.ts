@@ -88,7 +88,7 @@ function charAsText<T extends object>(queryable: T): T {
 }
 
 /** The URL with another database name (path), keeping host, credentials and parameters. */
-export function withDatabase(url: string, database: string): string {
+function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${encodeURIComponent(database)}`;
   return u.toString();

@@ -33,7 +33,7 @@ import { isAsyncIterable } from 'graphql-yoga';
 import { BEHIND_BYTES, type ClientBudgets } from './client-budget.js';
 
 /** A socket with this much queued is dropped from its streams (it resumes with `after`). */
-export const MAX_SOCKET_BUFFERED_BYTES = 4 << 20;
+const MAX_SOCKET_BUFFERED_BYTES = 4 << 20;
 
 /** What broadcast needs of a stream that can push its events (live-stream.ts is one). */
 export interface PushStream<T = object> {

@@ -30,7 +30,7 @@ const REPLAY_WINDOW = 8;
 /** Live events waiting for a reader (or behind a replay) before the stream gives up on it. */
 export const MAX_QUEUED = 200;
 /** A replay whose reader takes nothing for this long gives its slot up. */
-export const REPLAY_STALL_MS = 15_000;
+const REPLAY_STALL_MS = 15_000;
 
 export interface StreamDeps<T extends Sequenced> {
   feeds: RoomFeeds<T>;
@@ -43,7 +43,7 @@ export interface StreamDeps<T extends Sequenced> {
 export type Deliver<T> = (event: T) => void | Promise<void>;
 
 /** The error a reader gets when it was too slow: it says where to resume. */
-export const fellBehind = (resumeAfter: number | undefined) =>
+const fellBehind = (resumeAfter: number | undefined) =>
   new AppError(
     'FELL_BEHIND',
     resumeAfter === undefined

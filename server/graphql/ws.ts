@@ -44,7 +44,7 @@ const TRY_AGAIN_LATER = 1013;
  * code point in a JSON string is 12 bytes (an astral character written as two \uXXXX
  * escapes), so a legal message always fits however the client escapes it.
  */
-export const webSocketMaxPayload = (maxMessageLength: number) => Math.max(64 * 1024, maxMessageLength * 12 + 16 * 1024);
+const webSocketMaxPayload = (maxMessageLength: number) => Math.max(64 * 1024, maxMessageLength * 12 + 16 * 1024);
 
 interface Envelope {
   execute: (args: ExecutionArgs) => unknown;

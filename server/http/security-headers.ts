@@ -18,7 +18,7 @@ const COMMON = "object-src 'none'; base-uri 'none'; form-action 'self'; frame-an
 export const PAGE_POLICY = `default-src 'self'; img-src 'self' data:; connect-src 'self'; ${COMMON}`;
 
 /** Everything that is not a page (GraphQL JSON, REST, /metrics, errors): nothing may load. */
-export const API_POLICY = `default-src 'none'; ${COMMON}`;
+const API_POLICY = `default-src 'none'; ${COMMON}`;
 
 export function setSecurityHeaders(res: ServerResponse, policy = API_POLICY): void {
   res.setHeader('content-security-policy', policy);

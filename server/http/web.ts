@@ -13,7 +13,7 @@ import sirv from 'sirv';
 import { root } from '../paths.js';
 import { PAGE_POLICY, setSecurityHeaders } from './security-headers.js';
 
-export const WEB_DIST = join(root, 'dist', 'web');
+const WEB_DIST = join(root, 'dist', 'web');
 
 const PAGE = /^\/(chat(\/[^/]+)?|accounts\/[a-z-]+|admin)\/$/;
 const PAGE_WITHOUT_SLASH = /^\/(chat(\/[^/]+)?|accounts\/[a-z-]+|admin)$/;

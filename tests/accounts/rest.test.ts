@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, providers, type TestDatabase } from '../support/db.js';
 import { startServer, type RunningServer } from '../support/server.js';
-import { deliveredBeforeMarker, gql, send, signUp, sleep, subscribeRoom, uniqueRoom, untilLive, wsClient } from '../support/client.js';
+import { deliveredBeforeMarker, gql, send, signUp, subscribeRoom, uniqueRoom, untilLive, wsClient } from '../support/client.js';
 import { PASSWORD, SIGN_IN, basicAuth, lastSeq, messageCount, rest, sessionCookies, gqlRaw, sql } from './helpers.js';
 
 const multipart = (message: string) => {

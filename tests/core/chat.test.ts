@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freshDatabase, providers, type TestDatabase } from '../support/db.js';
 import { startServer, type RunningServer } from '../support/server.js';
-import { SEND, deliveredBeforeMarker, gql, send, signUp, sleep, subscribeRoom, uniqueRoom, untilLive, wsClient } from '../support/client.js';
+import { SEND, deliveredBeforeMarker, gql, send, signUp, subscribeRoom, uniqueRoom, untilLive, wsClient } from '../support/client.js';
 
 describe.each(providers)('chat core on %s', (provider) => {
   let db: TestDatabase;

@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { startServer, type RunningServer } from '../support/server.js';
-import { deliveredBeforeMarker, send, signUp, sleep, subscribeRoom, uniqueRoom, untilLive, wsClient } from '../support/client.js';
+import { deliveredBeforeMarker, send, signUp, subscribeRoom, uniqueRoom, untilLive, wsClient } from '../support/client.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
