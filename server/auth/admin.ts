@@ -193,10 +193,22 @@ export class Admin {
         if (changed) await this.events.publish({ userId: user.id, disabled: !!user.disabledAt, role: user.role });
         return user;
       } catch (err) {
-        // Serialization failure (PostgreSQL): a concurrent change touched the same rows.
-        if ((err as { code?: string }).code === 'P2034' && attempt < 5) continue;
+        // Serialization failure or deadlock (PostgreSQL): a concurrent change touched the same rows.
+        if (isConcurrentUpdateFailure(err) && attempt < 5) continue;
         throw err;
       }
     }
   }
+}
+
+/**
+ * Whether a transaction lost to a concurrent one and may simply run again. Prisma reports
+ * it as P2034, but through a driver adapter the database's own code (40001 serialization
+ * failure, 40P01 deadlock) can arrive instead, as the error's cause or in its message.
+ */
+function isConcurrentUpdateFailure(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown; meta?: { code?: unknown }; cause?: { code?: unknown; originalCode?: unknown } };
+  const codes = [e?.code, e?.meta?.code, e?.cause?.code, e?.cause?.originalCode];
+  if (codes.some((c) => c === 'P2034' || c === '40001' || c === '40P01')) return true;
+  return typeof e?.message === 'string' && /could not serialize access|deadlock detected|write conflict/i.test(e.message);
 }

@@ -3,12 +3,19 @@
 // and one subscriber connection per process, channels reference-counted). Without it: an
 // in-process PubSub behind the same interface, for a single server.
 //
+// While Redis is down a publish fails at once; the room's newest such event is published
+// again when Redis is back, so every process notices what it missed and reads it from the
+// database (room-feed.ts).
+//
 // The bus knows only that an event belongs to a room; what the event is belongs to its
 // publisher (dates are revived by the `revive` function the caller gives).
 import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
+
+/** Rooms whose last failed publish is remembered for when Redis is back. */
+const MAX_UNPUBLISHED_ROOMS = 10_000;
 
 export interface RoomScoped {
   room: string;
@@ -60,15 +67,32 @@ function wrap<T extends RoomScoped>(
     const id = await engine.subscribe(trigger, onEvent, options);
     return () => engine.unsubscribe(id);
   };
+  // The newest event of each room whose publish failed (Redis down): published again when
+  // Redis is back, so that other processes see the gap and read what they missed.
+  const unpublished = new Map<string, T>();
+  const send = async (event: T) => {
+    await engine.publish(channel(event.room), event);
+    // Redis matches the pattern subscription itself; in memory there are no patterns.
+    if (kind === 'memory') await engine.publish(ALL_ROOMS, event);
+  };
+  redis?.on('ready', () => {
+    const events = [...unpublished.values()];
+    unpublished.clear();
+    for (const event of events) send(event).catch(() => unpublished.set(event.room, event));
+  });
   return {
     kind,
     redis,
     publish: async (event) => {
-      // While Redis is down, fail at once (the send still succeeds; see ChatService.publish).
-      if (redis && redis.status !== 'ready') throw new Error(`redis is ${redis.status}`);
-      await engine.publish(channel(event.room), event);
-      // Redis matches the pattern subscription itself; in memory there are no patterns.
-      if (kind === 'memory') await engine.publish(ALL_ROOMS, event);
+      try {
+        // While Redis is down, fail at once (the send still succeeds; see ChatService.publish).
+        if (redis && redis.status !== 'ready') throw new Error(`redis is ${redis.status}`);
+        await send(event);
+      } catch (err) {
+        unpublished.delete(event.room);
+        if (unpublished.size < MAX_UNPUBLISHED_ROOMS) unpublished.set(event.room, event);
+        throw err;
+      }
     },
     subscribe: (room, onEvent) => subscribe(channel(room), onEvent, {}),
     subscribeAll: (onEvent) => subscribe(ALL_ROOMS, onEvent, { pattern: true }),
