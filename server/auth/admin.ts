@@ -207,7 +207,8 @@ export class Admin {
  * failure, 40P01 deadlock) can arrive instead, as the error's cause or in its message.
  */
 function isConcurrentUpdateFailure(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown; meta?: { code?: unknown }; cause?: { code?: unknown; originalCode?: unknown } };
+  const e = err as { code?: unknown; message?: unknown; meta?: { code?: unknown }; cause?: { code?: unknown; originalCode?: unknown; kind?: unknown } };
+  if (e?.cause?.kind === 'TransactionWriteConflict') return true; // a driver adapter's own error (e.g. at COMMIT)
   const codes = [e?.code, e?.meta?.code, e?.cause?.code, e?.cause?.originalCode];
   if (codes.some((c) => c === 'P2034' || c === '40001' || c === '40P01')) return true;
   return typeof e?.message === 'string' && /could not serialize access|deadlock detected|write conflict/i.test(e.message);
