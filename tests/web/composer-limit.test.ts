@@ -2,21 +2,20 @@
 // limit from the server (the `limits` query), counts code points as the server does, never
 // cuts what was typed or pasted, and says when a message is too long instead of sending it
 // (screenshot: tests/.artifacts/composer-too-long.png).
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { uniqueRoom } from '../support/client.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { startServer, type RunningServer } from '../support/server.js';
-import { contextFor, newUser, openRoom, screenshot, shownMessages, startWebEnv, type TestUser, type WebEnv } from './helpers.js';
+import { contextFor, useWebEnvWithUser, newUser, openRoom, screenshot, shownMessages, type TestUser, type WebEnv } from './helpers.js';
 
 let env: WebEnv;
 let alice: TestUser;
 
-beforeAll(async () => {
-  env = await startWebEnv();
-  alice = await newUser(env.server, 'alice');
+useWebEnvWithUser('alice', (e, a) => {
+  env = e;
+  alice = a;
 });
-afterAll(() => env?.close());
 
 /** Puts `text` into the composer as typing or pasting does (an input event, subject to maxlength). */
 async function paste(page: Page, text: string): Promise<void> {

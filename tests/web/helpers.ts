@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 // Browser tests' shared pieces: Debian's chromium through playwright-core, a real server
 // on a fresh SQLite database, users signed in through their session cookie.
 import { mkdirSync } from 'node:fs';
@@ -129,4 +130,17 @@ export async function inParallel<T>(limit: number, tasks: (() => Promise<T>)[]):
     }),
   );
   return results;
+}
+
+/**
+ * For a test file: a web environment (server + Chromium) and a signed-up user `name`,
+ * started before its tests and closed after them; `ready` receives both.
+ */
+export function useWebEnvWithUser(name: string, ready: (env: WebEnv, user: TestUser) => void) {
+  let env: WebEnv | undefined;
+  beforeAll(async () => {
+    env = await startWebEnv();
+    ready(env, await newUser(env.server, name));
+  });
+  afterAll(() => env?.close());
 }

@@ -3,21 +3,20 @@
 // once by the next page; a send the server refuses is marked failed, with retry and discard.
 // The server runs with the product's default limits: the refusal below is the default
 // message rate per room.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { parseConfig } from '../../server/config.js';
 import { send, uniqueRoom } from '../support/client.js';
-import { contextFor, newUser, openRoom, shownMessages, startWebEnv, type TestUser, type WebEnv } from './helpers.js';
+import { contextFor, useWebEnvWithUser, openRoom, shownMessages, type TestUser, type WebEnv } from './helpers.js';
 
 const MESSAGES_PER_MINUTE = parseConfig({}).RATE_MESSAGES_PER_MINUTE;
 
 let env: WebEnv;
 let alice: TestUser;
 
-beforeAll(async () => {
-  env = await startWebEnv();
-  alice = await newUser(env.server, 'alice');
+useWebEnvWithUser('alice', (e, a) => {
+  env = e;
+  alice = a;
 });
-afterAll(() => env?.close());
 
 test('a send lost on the network is kept in the outbox, survives closing the page, and is sent once by the next page', async () => {
   const room = uniqueRoom('outbox');

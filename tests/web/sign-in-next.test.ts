@@ -2,18 +2,17 @@
 // attack from issue 8 (finding 10): "/\t/evil.test/" looks like a path, but the browser drops
 // the tab and reads "//evil.test/", another host. evil.test is answered by the browser
 // context itself (context.route), so a page that follows it lands there observably.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { contextFor, newUser, startWebEnv, type TestUser, type WebEnv } from './helpers.js';
+import { contextFor, useWebEnvWithUser, type TestUser, type WebEnv } from './helpers.js';
 
 let env: WebEnv;
 let alice: TestUser;
 
-beforeAll(async () => {
-  env = await startWebEnv();
-  alice = await newUser(env.server, 'alice');
+useWebEnvWithUser('alice', (e, a) => {
+  env = e;
+  alice = a;
 });
-afterAll(() => env?.close());
 
 async function evilAware(): Promise<BrowserContext> {
   const ctx = await contextFor(env.browser, env.server);
