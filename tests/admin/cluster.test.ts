@@ -5,22 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { startServer, type RunningServer } from '../support/server.js';
-import { gql, send, signUp, uniqueRoom, wsClient } from '../support/client.js';
-import { createAdmin, runAdmin, SET_DISABLED, SET_ROLE, sseSubscription, within } from './helpers.js';
+import { gql, send, signUp, uniqueRoom } from '../support/client.js';
+import { createAdmin, runAdmin, SET_DISABLED, SET_ROLE, sseSubscription, watchedClient, within } from './helpers.js';
 
 /** A connected graphql-ws client that reports its close code. */
 async function openSocket(url: string, token: string) {
-  let resolveClosed!: (code: number) => void;
-  const closed = new Promise<number>((r) => (resolveClosed = r));
-  let resolveConnected!: () => void;
-  const connected = new Promise<void>((r) => (resolveConnected = r));
-  const client = wsClient(url, token, {
-    lazy: false,
-    onNonLazyError: () => {},
-    on: { connected: () => resolveConnected(), closed: (e) => resolveClosed((e as { code: number }).code) },
-  });
-  await within(connected, 5000, 'the socket to connect');
-  return { client, closed };
+  const socket = watchedClient(url, token);
+  await within(socket.connected, 5000, 'the socket to connect');
+  return socket;
 }
 
 describe('two server processes on one Redis and PostgreSQL', { timeout: 120_000 }, () => {

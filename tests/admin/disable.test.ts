@@ -6,26 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { startServer, type RunningServer } from '../support/server.js';
-import { gql, send, signUp, subscribeRoom, uniqueRoom, untilLive, wsClient } from '../support/client.js';
+import { gql, send, signUp, subscribeRoom, uniqueRoom, untilLive } from '../support/client.js';
 import { basicAuth, rest } from '../accounts/helpers.js';
-import { createAdmin, PASSWORD, SET_DISABLED, signIn, sseSubscription, within } from './helpers.js';
+import { createAdmin, PASSWORD, SET_DISABLED, signIn, sseSubscription, watchedClient, within } from './helpers.js';
 
-/** A graphql-ws client that records how its socket closed. */
-function watchedClient(url: string, token: string) {
-  let resolveClosed!: (code: number) => void;
-  const closed = new Promise<number>((r) => (resolveClosed = r));
-  let resolveConnected!: () => void;
-  const connected = new Promise<void>((r) => (resolveConnected = r));
-  const client = wsClient(url, token, {
-    lazy: false,
-    onNonLazyError: () => {}, // the close is what the test watches
-    on: {
-      connected: () => resolveConnected(),
-      closed: (event) => resolveClosed((event as { code: number }).code),
-    },
-  });
-  return { client, closed, connected };
-}
 
 describe('a disabled user (SQLite, one server)', { timeout: 120_000 }, () => {
   let db: TestDatabase;

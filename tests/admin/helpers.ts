@@ -1,7 +1,7 @@
 // Helpers for the admin tests: the admin command line as operators run it, sign-in, an
 // event-stream (SSE) subscription read to its end.
 import { spawn } from 'node:child_process';
-import { gql } from '../support/client.js';
+import { gql, wsClient } from '../support/client.js';
 import { REDIS_PREFIX, REDIS_URL, root } from '../support/server.js';
 
 export const PASSWORD = 'correct horse battery';
@@ -120,4 +120,21 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
     promise.finally(() => clearTimeout(timer)),
     new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms))),
   ]);
+}
+
+/** A graphql-ws client that records how its socket closed. */
+export function watchedClient(url: string, token: string) {
+  let resolveClosed!: (code: number) => void;
+  const closed = new Promise<number>((r) => (resolveClosed = r));
+  let resolveConnected!: () => void;
+  const connected = new Promise<void>((r) => (resolveConnected = r));
+  const client = wsClient(url, token, {
+    lazy: false,
+    onNonLazyError: () => {}, // the close is what the test watches
+    on: {
+      connected: () => resolveConnected(),
+      closed: (event) => resolveClosed((event as { code: number }).code),
+    },
+  });
+  return { client, closed, connected };
 }
