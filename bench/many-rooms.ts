@@ -22,7 +22,7 @@ import { createInterface } from 'node:readline';
 import { DEFAULT_SELECTION, P_FAILED, P_RECEIVED, P_WARM, benchContent, nowMs, warmupContent, type Target } from './protocol.js';
 import { bareSender, graphqlSender, signUp, type Sender } from './senders.js';
 import { cleanupAll, cpuMsOf, installSignalHandlers, machineBusyMs, makeTempDir, memoryOf, startNode, stopChild, throwawayPgDatabase, type Started } from './procs.js';
-import { pgCpuDelta, pgCpuSnapshot, percentile, redisCpuMs, warningKey } from './measure.js';
+import { mergeReports, pgCpuDelta, pgCpuSnapshot, percentile, redisCpuMs, warningKey } from './measure.js';
 import type { WorkerInit, WorkerReport } from './subscriber-worker.js';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -378,23 +378,7 @@ async function runOnce(f: Flags, target: Target, rate: number, databaseUrl: () =
     for (const w of workers) w.worker.postMessage({ type: 'finish' });
     const reports = await Promise.all(workers.map((w) => w.report));
 
-    let received = 0;
-    let duplicates = 0;
-    let outOfOrder = 0;
-    const subscriberErrors: string[] = [];
-    for (const r of reports) {
-      received += r.received;
-      duplicates += r.duplicates;
-      outOfOrder += r.outOfOrder;
-      subscriberErrors.push(...r.errors);
-    }
-    const all = new Float64Array(reports.reduce((a, r) => a + r.latencyCount, 0));
-    let off = 0;
-    for (const r of reports) {
-      all.set(r.latencies.subarray(0, r.latencyCount), off);
-      off += r.latencyCount;
-    }
-    all.sort();
+    const { received, duplicates, outOfOrder, errors: subscriberErrors, latencies: all } = mergeReports(reports);
     const sends = sendMs.slice(0, answered).sort();
     const window = Math.max(1, tAt - t0);
     const serverMs = cpuAt - cpu0;

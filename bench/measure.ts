@@ -3,6 +3,31 @@
 import { Redis } from 'ioredis';
 import type pgTypes from 'pg';
 import { cpuMsOf, onCleanup } from './procs.js';
+import type { WorkerReport } from './subscriber-worker.js';
+
+/** The subscriber workers' reports added up: counts, errors, and every latency, sorted. */
+export function mergeReports(reports: WorkerReport[]) {
+  let received = 0;
+  let duplicates = 0;
+  let outOfOrder = 0;
+  let lastRecv = 0;
+  const errors: string[] = [];
+  for (const r of reports) {
+    received += r.received;
+    duplicates += r.duplicates;
+    outOfOrder += r.outOfOrder;
+    lastRecv = Math.max(lastRecv, r.lastRecv);
+    errors.push(...r.errors);
+  }
+  const latencies = new Float64Array(reports.reduce((n, r) => n + r.latencyCount, 0));
+  let off = 0;
+  for (const r of reports) {
+    latencies.set(r.latencies.subarray(0, r.latencyCount), off);
+    off += r.latencyCount;
+  }
+  latencies.sort();
+  return { received, duplicates, outOfOrder, lastRecv, errors, latencies };
+}
 
 /** The p-th percentile of an ascending array (NaN when empty). */
 export function percentile(sorted: Float64Array, p: number): number {

@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { DEFAULT_SELECTION, P_FAILED, P_OPEN, P_RECEIVED, P_WARM, benchContent, nowMs, warmupContent, type Target } from './protocol.js';
 import { bareSender, graphqlSender, pump, signUp, type PumpResult, type Sender } from './senders.js';
-import { pgCpuDelta, pgCpuSnapshot, percentile, redisCpuMs, warningKey } from './measure.js';
+import { mergeReports, pgCpuDelta, pgCpuSnapshot, percentile, redisCpuMs, warningKey } from './measure.js';
 import {
   cleanupAll,
   cpuMsOf,
@@ -595,28 +595,7 @@ async function runScenario(spec: ScenarioSpec): Promise<Result> {
     for (const w of workers) w.worker.postMessage({ type: 'finish' });
     const reports = await Promise.all(workers.map((w) => w.report!));
 
-    // Merge.
-    let received = 0;
-    let duplicates = 0;
-    let outOfOrder = 0;
-    let lastRecv = 0;
-    let latencyTotal = 0;
-    const errors: string[] = [];
-    for (const r of reports) {
-      received += r.received;
-      duplicates += r.duplicates;
-      outOfOrder += r.outOfOrder;
-      lastRecv = Math.max(lastRecv, r.lastRecv);
-      latencyTotal += r.latencyCount;
-      errors.push(...r.errors);
-    }
-    const all = new Float64Array(latencyTotal);
-    let off = 0;
-    for (const r of reports) {
-      all.set(r.latencies.subarray(0, r.latencyCount), off);
-      off += r.latencyCount;
-    }
-    all.sort();
+    const { received, duplicates, outOfOrder, lastRecv, errors, latencies: all } = mergeReports(reports);
     let mean = 0;
     for (let i = 0; i < all.length; i++) mean += all[i];
     mean /= all.length || 1;
