@@ -3,9 +3,9 @@
 // session ends, API tokens and HTTP Basic on REST are refused, an open WebSocket is closed
 // with 4403 and an event stream ends, without the user doing anything. Enabling again
 // lets them sign in and their API tokens work again.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, type TestDatabase } from '../support/db.js';
-import { startServer, type RunningServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import type { TestDatabase } from '../support/db.js';
+import { useSqliteServer, type RunningServer } from '../support/server.js';
 import { gql, send, signUp, subscribeRoom, uniqueRoom, untilLive } from '../support/client.js';
 import { basicAuth, rest } from '../accounts/helpers.js';
 import { createAdmin, PASSWORD, SET_DISABLED, signIn, sseSubscription, watchedClient, within } from './helpers.js';
@@ -14,13 +14,9 @@ import { createAdmin, PASSWORD, SET_DISABLED, signIn, sseSubscription, watchedCl
 describe('a disabled user (SQLite, one server)', { timeout: 120_000 }, () => {
   let db: TestDatabase;
   let server: RunningServer;
-  beforeAll(async () => {
-    db = await freshDatabase('sqlite');
-    server = await startServer({ databaseUrl: db.url });
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await db?.drop();
+  useSqliteServer((d, s) => {
+    db = d;
+    server = s;
   });
 
   it('loses every way in at once, and gets them back (but the ended session) when enabled', async () => {

@@ -4,18 +4,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../server/config.ts';
-import { freshDatabase, type TestDatabase } from '../support/db.js';
-import { root, startServer, type RunningServer } from '../support/server.js';
+import type { TestDatabase } from '../support/db.js';
+import { root, useSqliteServer, type RunningServer } from '../support/server.js';
 
 let db: TestDatabase;
 let server: RunningServer;
-beforeAll(async () => {
-  db = await freshDatabase('sqlite');
-  server = await startServer({ databaseUrl: db.url });
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
+useSqliteServer((d, s) => {
+  db = d;
+  server = s;
 });
 
 describe('page URLs without the trailing slash', () => {

@@ -4,7 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { parseConfig } from '../../server/config.js';
+import { freshDatabase, type TestDatabase } from './db.js';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -107,4 +109,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await exited;
     },
   };
+}
+
+/**
+ * For a test file or describe block: a fresh SQLite database and a server on it, started
+ * before its tests and stopped after them; `ready` receives both.
+ */
+export function useSqliteServer(ready: (db: TestDatabase, server: RunningServer) => void, options: Omit<ServerOptions, 'databaseUrl'> = {}) {
+  let db: TestDatabase | undefined;
+  let server: RunningServer | undefined;
+  beforeAll(async () => {
+    db = await freshDatabase('sqlite');
+    server = await startServer({ ...options, databaseUrl: db.url });
+    ready(db, server);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
 }
