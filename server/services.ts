@@ -78,6 +78,14 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
   });
   const userConnections = new UserConnections();
   accountEvents.subscribe((change) => userConnections.changed(change));
+  // Changes published while this process's Redis connection was down never arrived: read
+  // the state of every account with open connections here and act on it.
+  accountEvents.onReconnect(() => {
+    accounts.states(userConnections.users()).then(
+      (states) => states.forEach((state) => userConnections.changed(state)),
+      (err) => log.warn({ err }, 'reading account states after a Redis outage failed'),
+    );
+  });
   return {
     config,
     log,

@@ -17,6 +17,11 @@ export interface AccountEvents {
   publish(change: AccountChange): Promise<void>;
   /** Calls `listener` for every change published by any process (this one included). */
   subscribe(listener: (change: AccountChange) => void): () => void;
+  /**
+   * Calls `listener` when the subscriber connection is back after an outage: changes
+   * published meanwhile were lost here, so what they said must be read from the database.
+   */
+  onReconnect(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -36,8 +41,9 @@ export function createAccountEvents(options: {
   };
   const { redisUrl, publisher, log } = options;
   if (!redisUrl || !publisher) {
-    return { publish: async (change) => void emit(change), subscribe, close: async () => {} };
+    return { publish: async (change) => void emit(change), subscribe, onReconnect: () => {}, close: async () => {} };
   }
+  const reconnectListeners: (() => void)[] = [];
 
   const channel = `${options.prefix}accounts`;
   // Opened on the first subscribe: a process that only publishes (the admin command line)
@@ -46,8 +52,19 @@ export function createAccountEvents(options: {
   const listen = () => {
     subscriber = new Redis(redisUrl, { retryStrategy: (times) => Math.min(times * 100, 2000), maxRetriesPerRequest: 2 });
     subscriber.on('error', (err) => log.warn({ err: err.message, role: 'accounts' }, 'redis connection error'));
-    // ioredis subscribes again by itself after a reconnect.
+    // ioredis subscribes again by itself after a reconnect; a PING queued behind that
+    // SUBSCRIBE answers once it is active, and then what was missed is read.
     subscriber.subscribe(channel).catch((err) => log.error({ err: err.message }, 'subscribing to account changes failed'));
+    let wasReady = false;
+    subscriber.on('ready', () => {
+      if (!wasReady) return void (wasReady = true);
+      setImmediate(() =>
+        subscriber!.ping().then(
+          () => reconnectListeners.forEach((listener) => listener()),
+          (err) => log.warn({ err: err.message }, 'redis accounts subscriber ping after reconnect failed'),
+        ),
+      );
+    });
     subscriber.on('message', (from, text) => {
       if (from !== channel) return;
       try {
@@ -72,6 +89,7 @@ export function createAccountEvents(options: {
       if (!subscriber) listen();
       return subscribe(listener);
     },
+    onReconnect: (listener) => void reconnectListeners.push(listener),
     close: async () => void subscriber?.disconnect(),
   };
 }

@@ -42,6 +42,13 @@ export class Accounts {
   }
 
   /** The account of a name, or null (no password check: for the admin command line). */
+  /** Whether each of these accounts is disabled, and its role, as stored now. */
+  async states(userIds: string[]): Promise<{ userId: string; disabled: boolean; role: string }[]> {
+    if (userIds.length === 0) return [];
+    const rows = await this.db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, disabledAt: true, role: true } });
+    return rows.map((r) => ({ userId: r.id, disabled: r.disabledAt !== null, role: r.role }));
+  }
+
   async find(rawUsername: string): Promise<Viewer | null> {
     const parsed = parseUsername(rawUsername);
     const user = parsed && (await this.findUser(parsed.username, parsed.usernameKey));

@@ -24,6 +24,11 @@ export class UserConnections {
     for (const onChange of [...(this.byUser.get(change.userId) ?? [])]) onChange(change);
   }
 
+  /** The users with open connections here. */
+  users(): string[] {
+    return [...this.byUser.keys()];
+  }
+
   /** Users with open connections here (for tests and metrics). */
   get size(): number {
     return this.byUser.size;
