@@ -84,12 +84,14 @@ export function rawRequest(
     /** Send the body in chunks without Content-Length (Transfer-Encoding: chunked). */
     chunks?: (string | Buffer)[];
     agent?: false;
+    /** Local (loopback) address to send from, e.g. 127.0.0.2: another client address. */
+    from?: string;
   } = {},
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...options.headers };
     if (options.body !== undefined) headers['content-length'] = Buffer.byteLength(options.body);
-    const req = httpRequest(url, { method: options.method ?? 'POST', headers, agent: options.agent }, (res) => {
+    const req = httpRequest(url, { method: options.method ?? 'POST', headers, agent: options.agent, localAddress: options.from }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d) => (text += d));

@@ -5,11 +5,9 @@
 // on the same database and Redis shows that the counters are shared; the second block
 // runs with the product's default limits. Requests "from another address" really come
 // from another loopback address (127.0.0.2…), which Linux routes to the server as is.
-import { request as httpRequest } from 'node:http';
 import { getIntrospectionQuery } from 'graphql';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../server/config.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { SEND, gql, send, signUp, subscribeRoom, uniqueRoom, wsClient } from '../support/client.js';
@@ -20,51 +18,10 @@ const SIGN_UP = 'mutation($u:String!,$p:String!){ signUp(username:$u,password:$p
 const PASSWORD = 'correct horse battery';
 
 /** A JSON POST from a given local (loopback) address. */
-function post(
-  url: string,
-  body: unknown,
-  options: { from?: string; headers?: Record<string, string> } = {},
-): Promise<{ status: number; headers: Record<string, unknown>; json: any }> {
-  const text = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      url,
-      {
-        method: 'POST',
-        localAddress: options.from,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...options.headers },
-      },
-      (res) => {
-        let data = '';
-        res.setEncoding('utf8');
-        res.on('data', (d) => (data += d));
-        res.on('end', () => {
-          let json: any;
-          try {
-            json = JSON.parse(data);
-          } catch {
-            json = { text: data };
-          }
-          resolve({ status: res.statusCode!, headers: res.headers, json });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(text);
-  });
-}
+const post = (url: string, body: unknown, options: { from?: string; headers?: Record<string, string> } = {}) =>
+  rawRequest(url, { body: JSON.stringify(body), from: options.from, headers: { 'content-type': 'application/json', ...options.headers } });
 
 const basic = (username: string, password = PASSWORD) => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
-
-/** The product's default limits (as server/config.ts defines them), as environment values. */
-function defaultLimits(): Record<string, string> {
-  const defaults = parseConfig({});
-  return Object.fromEntries(
-    Object.entries(defaults)
-      .filter(([k]) => /^(RATE_|MAX_)/.test(k))
-      .map(([k, v]) => [k, String(v)]),
-  );
-}
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -261,7 +218,7 @@ describe('limits at their defaults (SQLite, counters in Redis)', () => {
     cleanup.push(() => own.stop());
     redis = new Redis(own.url);
     cleanup.push(async () => redis.disconnect());
-    server = await startServer({ databaseUrl: db.url, env: { REDIS_URL: own.url, ...defaultLimits() } });
+    server = await startServer({ databaseUrl: db.url, env: { REDIS_URL: own.url } /* the product's default limits: startServer pins them */ });
     cleanup.push(() => server.stop());
   });
 
