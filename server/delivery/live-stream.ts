@@ -60,6 +60,8 @@ export class LiveStream<T extends Sequenced> implements AsyncIterableIterator<T>
   private started = false;
   private failure: Error | undefined;
   private endWaiters: { resolve(): void; reject(err: Error): void }[] = [];
+  /** Settles on close(), failed or not: one for all the replay's waits. */
+  private closedSignal?: Promise<void>;
   // Iterator mode.
   private readonly queue: T[] = [];
   /** Seq of the last event the iterator reader took. */
@@ -145,8 +147,8 @@ export class LiveStream<T extends Sequenced> implements AsyncIterableIterator<T>
   private async withinStall(taken: Promise<void>) {
     let timer: NodeJS.Timeout | undefined;
     const stalled = new Promise<'stalled'>((resolve) => (timer = setTimeout(() => resolve('stalled'), REPLAY_STALL_MS)));
-    const closed = new Promise<void>((resolve) => this.endWaiters.push({ resolve, reject: () => resolve() }));
-    const outcome = await Promise.race([taken, stalled, closed]);
+    this.closedSignal ??= new Promise<void>((resolve) => this.endWaiters.push({ resolve, reject: () => resolve() }));
+    const outcome = await Promise.race([taken, stalled, this.closedSignal]);
     clearTimeout(timer);
     if (outcome === 'stalled') throw fellBehind(this.resumeAfter());
   }
