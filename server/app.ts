@@ -79,8 +79,10 @@ export function createApp(services: Services): App {
   const withPlace = (cap: PerAddressCap, what: string, req: IncomingMessage, res: ServerResponse): boolean => {
     const ip = clientAddress(req);
     if (!cap.tryOpen(ip)) {
+      const message = `Too many ${what} from this address.`;
       res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '5' });
-      res.end(JSON.stringify({ error: `Too many ${what} from this address.`, errors: [{ message: `Too many ${what} from this address.`, extensions: { code: 'RATE_LIMITED' } }] }));
+      // Both shapes: REST clients read `error`, GraphQL clients `errors`.
+      res.end(JSON.stringify({ error: message, errors: [{ message, extensions: { code: 'RATE_LIMITED' } }] }));
       req.resume();
       return false;
     }
