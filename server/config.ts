@@ -84,6 +84,7 @@ export const schema = z.object({
   MAX_REQUESTS_IN_FLIGHT_PER_IP: z.coerce.number().int().min(1).default(64).describe("other HTTP requests per client address whose answers are not yet taken by the client"),
   /** Subscriptions of one address replaying history at once (each holds one page). */
   REPLAYS_PER_IP: z.coerce.number().int().min(1).default(8).describe("subscriptions of one client address replaying history (after) at once; the others wait their turn"),
+  MAX_REPLAY_EVENTS: z.coerce.number().int().min(1).default(1000).describe("room events a roomEvents subscription replays (after); a client further behind gets one ResyncRequired instead"),
   /** Bytes queued on one address's sockets, together, before the socket written to is dropped. */
   MAX_BUFFERED_BYTES_PER_IP: z.coerce.number().int().min(65_536).default(16 << 20).describe("bytes queued on one client address's sockets, together, before a subscription writing more is ended with FELL_BEHIND"),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576).describe("largest HTTP request body (413 above)"),

@@ -4,7 +4,8 @@ import type { Logger } from './log.js';
 import { createDb, type Db } from './db/client.js';
 import { createBus, type Bus } from './delivery/bus.js';
 import { ClientBudgets } from './delivery/client-budget.js';
-import type { ChatMessage } from './chat/message.js';
+import { MESSAGE_DATES } from './chat/message.js';
+import type { MessageEvent } from './chat/events.js';
 import { ChatService } from './chat/service.js';
 import { ChatStore } from './chat/store.js';
 import { providerOf } from './db/url.js';
@@ -24,7 +25,7 @@ export interface Services {
   config: Config;
   log: Logger;
   db: Db;
-  pubsub: Bus<ChatMessage>;
+  pubsub: Bus<MessageEvent>;
   budgets: ClientBudgets;
   chat: ChatService;
   /** Every read and write of rooms and messages. */
@@ -48,12 +49,12 @@ export interface Services {
 
 export async function createServices(config: Config, log: Logger): Promise<Services & { close(): Promise<void> }> {
   const db = await createDb(config.DATABASE_URL);
-  const pubsub = createBus<ChatMessage>({
+  const pubsub = createBus<MessageEvent>({
     redisUrl: config.REDIS_URL,
     prefix: config.REDIS_PREFIX,
     log: log.child({ name: 'bus' }),
     // Dates cross Redis as ISO strings; turn them back into Dates on arrival.
-    revive: (key, value) => (key === 'createdAt' && typeof value === 'string' ? new Date(value) : value),
+    revive: (key, value) => (MESSAGE_DATES.has(key) && typeof value === 'string' ? new Date(value) : value),
   });
   const budgets = new ClientBudgets({
     replaysAtOnce: config.REPLAYS_PER_IP,
@@ -66,6 +67,7 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     maxMessageLength: config.MAX_MESSAGE_LENGTH,
     log: log.child({ name: 'chat' }),
     budgets,
+    maxReplayEvents: config.MAX_REPLAY_EVENTS,
   });
   const sessions = new Sessions(db, config.SESSION_DAYS);
   const accounts = new Accounts(db, sessions, limits);

@@ -6,9 +6,14 @@ export interface ChatMessage {
   id: string;
   room: string;
   seq: number;
+  /** The room version of this message's newest change (posted, edited or deleted). */
+  version: number;
+  /** "" once deleted. */
   content: string;
   clientId: string | null;
   createdAt: Date;
+  editedAt: Date | null;
+  deletedAt: Date | null;
   /** The role is the sender's when the message was read or sent (GraphQL User.role). */
   sender: { id: string; username: string; role: string } | null;
 }
@@ -25,9 +30,16 @@ export function toChatMessage(row: Row): ChatMessage {
     id: row.id,
     room: row.room.name,
     seq: row.seq,
-    content: row.content,
+    version: row.version,
+    // Deleted content is blanked when deleted; never serve it again whatever a row holds.
+    content: row.deletedAt ? '' : row.content,
     clientId: row.clientId,
     createdAt: row.createdAt,
+    editedAt: row.editedAt,
+    deletedAt: row.deletedAt,
     sender: row.sender ? { id: row.sender.id, username: row.sender.username, role: row.sender.role } : null,
   };
 }
+
+/** Date fields of a message: they cross Redis as ISO strings and are turned back on arrival. */
+export const MESSAGE_DATES = new Set(['createdAt', 'editedAt', 'deletedAt']);

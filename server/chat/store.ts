@@ -6,20 +6,48 @@ import type { Db } from '../db/client.js';
 import type { Provider } from '../db/url.js';
 import type { ChatMessage } from './message.js';
 import { roomName } from './rules.js';
-import { Reads, type RoomInfo } from './store/reads.js';
+import { Reads, type MessageEditEntry, type RoomInfo } from './store/reads.js';
+import { Changes, type ChangeResult, type Editor, type Verdict } from './store/changes.js';
+import type { MessageEvent } from './events.js';
 import { Writes, isUniqueViolation, type Draft, type WritesOptions } from './store/writes.js';
 import { type Page, type PageArgs, messagesQuery, roomsQuery, roomsPage } from './store/paging.js';
 
-export type { Draft, RoomInfo, Page, PageArgs };
+export type { Draft, RoomInfo, Page, PageArgs, MessageEditEntry, ChangeResult, Verdict };
 export { isUniqueViolation };
 
 export class ChatStore {
   private readonly reads: Reads;
   private readonly writes: Writes;
+  private readonly changes: Changes;
 
   constructor(db: Db, provider: Provider, options: WritesOptions = {}) {
     this.reads = new Reads(db);
     this.writes = new Writes(db, provider, options);
+    this.changes = new Changes(db);
+  }
+
+  /** Edits a message in its own transaction (store/changes.ts); `check` refuses or says "unchanged". */
+  edit(id: string, editor: Editor, content: string, check: (current: ChatMessage) => Verdict): Promise<ChangeResult> {
+    return this.changes.edit(id, editor, content, check);
+  }
+
+  /** Deletes a message (a tombstone stays), in its own transaction. */
+  delete(id: string, actor: Editor, check: (current: ChatMessage) => Verdict): Promise<ChangeResult> {
+    return this.changes.delete(id, actor, check);
+  }
+
+  byId(id: string): Promise<ChatMessage | null> {
+    return this.reads.byId(id);
+  }
+
+  /** The room's changes after a version, each message at its newest change (replay, gap filling). */
+  eventsSince(room: string, afterVersion: number, limit: number): Promise<MessageEvent[]> {
+    return this.reads.eventsSince(room, afterVersion, limit);
+  }
+
+  /** A message's previous contents, oldest first. */
+  edits(messageId: string): Promise<MessageEditEntry[]> {
+    return this.reads.edits(messageId);
   }
 
   /** Stores a message (group commit); resolves once it is committed, with its seq. */

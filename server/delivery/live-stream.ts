@@ -1,10 +1,14 @@
 // Step 3 of delivery: one subscriber's view of a room. With `after`, first every stored
-// event with seq > after (replayed from the database), then the room's live events (from
-// the room feed, already in seq order): no gap, no duplicate.
+// event positioned after it (replayed from the database), then the room's live events
+// (from the room feed, already in order): no gap, no duplicate. The position is the
+// message seq for messageAdded and the room version for roomEvents (deps.position).
 //
 // The feed is joined before the replay is read, so an event is either in the replay or
-// arrives from the feed (or both: duplicates are dropped by seq). If a live event skips
-// seqs, the missing ones are read from the database first.
+// arrives from the feed (or both: duplicates are dropped by position). If a live event
+// skips positions, the missing ones are read from the database first.
+//
+// With deps.resync, a reader more than `maxReplay` events behind is not replayed: it gets
+// one resync event (at the room's newest position) and then live events.
 //
 // Memory is bounded whatever the reader does:
 // - the replay is pulled at the reader's pace: a page (REPLAY_PAGE events) is read only
@@ -22,7 +26,7 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { ClientBudgets } from './client-budget.js';
-import type { ReadAfter, RoomFeeds, Sequenced } from './room-feed.js';
+import type { Feeds, Position, ReadAfter } from './room-feed.js';
 
 export const REPLAY_PAGE = 50;
 /** Events an iterator reader may have waiting during the replay before the next page is read. */
@@ -32,9 +36,12 @@ export const MAX_QUEUED = 200;
 /** A replay whose reader takes nothing for this long gives its slot up. */
 const REPLAY_STALL_MS = 15_000;
 
-export interface StreamDeps<T extends Sequenced> {
-  feeds: RoomFeeds<T>;
+export interface StreamDeps<T> {
+  feeds: Feeds<T>;
+  position: Position<T>;
   readAfter: ReadAfter<T>;
+  /** Instead of replaying more than `maxReplay` events: one `event(room, newest)`, then live ones. */
+  resync?: { maxReplay: number; newest(room: string): Promise<number>; event(room: string, position: number): T };
   budgets: ClientBudgets;
   log: Logger;
   metrics: Pick<Metrics, 'deliveries' | 'subscriptions'>;
@@ -52,8 +59,8 @@ const fellBehind = (resumeAfter: number | undefined) =>
     resumeAfter === undefined ? {} : { resumeAfter },
   );
 
-export class LiveStream<T extends Sequenced> implements AsyncIterableIterator<T> {
-  /** Seq of the last event handed to `deliver`. */
+export class LiveStream<T extends object> implements AsyncIterableIterator<T> {
+  /** Position of the last event handed to `deliver`. */
   private last: number | undefined;
   private leave?: () => void;
   private closed = false;
@@ -64,7 +71,7 @@ export class LiveStream<T extends Sequenced> implements AsyncIterableIterator<T>
   private closedSignal?: Promise<void>;
   // Iterator mode.
   private readonly queue: T[] = [];
-  /** Seq of the last event the iterator reader took. */
+  /** Position of the last event the iterator reader took. */
   private taken: number | undefined;
   private iterating = false;
   private wake?: () => void;
@@ -89,9 +96,10 @@ export class LiveStream<T extends Sequenced> implements AsyncIterableIterator<T>
     let catchingUp = this.last !== undefined;
     const pending: T[] = [];
 
+    const pos = this.deps.position;
     const give = (event: T) => {
-      if (this.closed || (this.last !== undefined && event.seq <= this.last)) return;
-      this.last = event.seq;
+      if (this.closed || (this.last !== undefined && pos(event) <= this.last)) return;
+      this.last = pos(event);
       this.deps.metrics.deliveries.inc();
       return deliver(event);
     };
@@ -100,7 +108,7 @@ export class LiveStream<T extends Sequenced> implements AsyncIterableIterator<T>
       if (catchingUp) {
         pending.push(event);
         if (pending.length > MAX_QUEUED) this.fail(fellBehind(this.resumeAfter()));
-      } else if (this.last !== undefined && event.seq > this.last + 1) {
+      } else if (this.last !== undefined && pos(event) > this.last + 1) {
         catchingUp = true;
         pending.push(event);
         this.replay(give).then(flush, (err) => this.fail(err));
@@ -117,12 +125,23 @@ export class LiveStream<T extends Sequenced> implements AsyncIterableIterator<T>
       this.leave = await this.deps.feeds.join(this.room, fromFeed);
       if (this.closed) return this.leave();
       if (catchingUp) {
+        await this.resyncIfFarBehind(give);
         await this.replay(give);
         flush();
       }
     } catch (err) {
       this.fail(err);
     }
+  }
+
+  /** A reader too far behind gets one resync event at the room's newest position instead of a replay. */
+  private async resyncIfFarBehind(give: (event: T) => void | Promise<void>) {
+    const resync = this.deps.resync;
+    if (!resync || this.last === undefined) return;
+    const newest = await resync.newest(this.room);
+    if (newest - this.last <= resync.maxReplay) return;
+    const taken = give(resync.event(this.room, newest));
+    if (taken) await this.withinStall(taken);
   }
 
   /** Delivers stored events after the last one delivered, page by page, at the reader's pace. */
@@ -169,7 +188,7 @@ export class LiveStream<T extends Sequenced> implements AsyncIterableIterator<T>
     this.failure =
       err instanceof AppError
         ? err
-        : new AppError('UNAVAILABLE', 'The subscription was interrupted. Subscribe again with `after` set to the last seq received.');
+        : new AppError('UNAVAILABLE', 'The subscription was interrupted. Subscribe again with `after` set to the last seq (messageAdded) or version (roomEvents) received.');
     this.queue.length = 0;
     this.close();
   }
@@ -217,7 +236,7 @@ export class LiveStream<T extends Sequenced> implements AsyncIterableIterator<T>
     }
     const value = this.queue.shift();
     if (value !== undefined) {
-      this.taken = value.seq;
+      this.taken = this.deps.position(value);
       if (this.queue.length < REPLAY_WINDOW && this.space) {
         const space = this.space;
         this.space = undefined;

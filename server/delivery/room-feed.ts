@@ -1,41 +1,51 @@
-// Step 2 of delivery: one bus subscription per room per process, handed on in seq order.
+// Step 2 of delivery: one bus subscription per room per process, handed on in order.
 //
-// Every process subscribes to a room's channel once, however many of its clients watch
-// the room. When the feed starts it reads the room's newest stored seq (its baseline), so
-// from then on every event after it reaches the listeners exactly once and in order:
-// - concurrent sends can publish slightly out of order, so an event that skips seqs is
-//   held until the missing ones arrive; if they have not arrived after GAP_WAIT_MS (a
-//   publish was lost), they are read from the database. Seq n committed means 1…n-1 are
-//   committed too (each send locks the room row), so the gap is always there to read;
+// Events have a position in their room (the room version: 1, 2, 3… with no holes, one per
+// change). Every process subscribes to a room's channel once, however many of its clients
+// watch the room. When the feed starts it reads the room's newest stored position (its
+// baseline), so from then on every event after it reaches the listeners exactly once and
+// in order:
+// - concurrent writes can publish slightly out of order, so an event that skips positions
+//   is held until the missing ones arrive; if they have not arrived after GAP_WAIT_MS (a
+//   publish was lost), they are read from the database. Position n committed means
+//   1…n-1 are committed too (each change locks the room row), so the gap is always there
+//   to read. What the database gives is the room as it is now: a change superseded since
+//   (a message edited again, or deleted) is read at its newest position only, so a read
+//   can skip positions; those are not gaps;
 // - when the bus comes back after an outage (bus.onReconnect) or a local publish failed
 //   (catchUp), every event stored meanwhile is read from the database at once.
 // Listeners are called synchronously, in order, each event once.
 import type { Logger } from '../log.js';
-import type { Bus } from './bus.js';
+import type { Bus, RoomScoped } from './bus.js';
 
 export const GAP_WAIT_MS = 150;
 const PAGE = 200;
 
-export interface Sequenced {
-  room: string;
-  /** Position in the room: 1, 2, 3… with no holes. */
-  seq: number;
-}
+export type { RoomScoped };
+
+/** An event's position in its room: 1, 2, 3… */
+export type Position<T> = (event: T) => number;
 
 export type Listener<T> = (event: T) => void;
 
-/** Reads stored events of a room with seq > afterSeq, oldest first, at most `limit`. */
-export type ReadAfter<T> = (room: string, afterSeq: number, limit: number) => Promise<T[]>;
+/** Reads stored events of a room after a position, oldest first, at most `limit`. */
+export type ReadAfter<T> = (room: string, after: number, limit: number) => Promise<T[]>;
 
-export interface FeedSource<T extends Sequenced> {
+/** What a live stream needs of a room's feed: join it, and ask it to read what it missed. */
+export interface Feeds<T> {
+  join(room: string, listener: Listener<T>): Promise<() => void>;
+}
+
+export interface FeedSource<T extends RoomScoped> {
   bus: Bus<T>;
+  position: Position<T>;
   readAfter: ReadAfter<T>;
-  /** The newest stored seq of a room (0 when it has none). */
-  lastSeq: (room: string) => Promise<number>;
+  /** The newest stored position of a room (0 when it has none). */
+  lastPosition: (room: string) => Promise<number>;
   log: Logger;
 }
 
-class RoomFeed<T extends Sequenced> {
+class RoomFeed<T extends RoomScoped> {
   readonly listeners = new Set<Listener<T>>();
   private last = 0;
   private readonly held = new Map<number, T>();
@@ -49,14 +59,18 @@ class RoomFeed<T extends Sequenced> {
   constructor(
     private readonly room: string,
     private readonly source: FeedSource<T>,
-  ) {}
+  ) {
+    this.pos = source.position;
+  }
 
-  /** Subscribes to the room's channel, then takes the stored seq as the starting point. */
+  private readonly pos: Position<T>;
+
+  /** Subscribes to the room's channel, then takes the stored position as the starting point. */
   async open() {
     const unsubscribe = await this.source.bus.subscribe(this.room, this.receive);
     if (this.closed) return unsubscribe();
     this.unsubscribe = unsubscribe;
-    this.last = await this.source.lastSeq(this.room);
+    this.last = await this.source.lastPosition(this.room);
     // Events that arrived while the baseline was read: those after it go out in order.
     this.opened = true;
     this.releaseHeld();
@@ -65,21 +79,22 @@ class RoomFeed<T extends Sequenced> {
   receive = (event: T) => {
     if (!this.opened) {
       // Before the baseline is known, hold everything (open() sorts it out).
-      this.held.set(event.seq, event);
+      this.held.set(this.pos(event), event);
       return;
     }
-    if (event.seq <= this.last) return; // a duplicate, or stored before this feed began
-    if (!this.filling && event.seq === this.last + 1) {
+    const at = this.pos(event);
+    if (at <= this.last) return; // a duplicate, or stored before this feed began
+    if (!this.filling && at === this.last + 1) {
       this.emit(event);
       this.releaseHeld();
     } else {
-      this.held.set(event.seq, event);
+      this.held.set(at, event);
       this.gapTimer ??= setTimeout(() => void this.catchUp(), GAP_WAIT_MS);
     }
   };
 
   private emit(event: T) {
-    this.last = event.seq;
+    this.last = this.pos(event);
     for (const listener of this.listeners) listener(event);
   }
 
@@ -87,10 +102,10 @@ class RoomFeed<T extends Sequenced> {
     if (!this.opened) return;
     while (this.held.has(this.last + 1)) {
       const next = this.held.get(this.last + 1)!;
-      this.held.delete(next.seq);
+      this.held.delete(this.last + 1);
       this.emit(next);
     }
-    for (const seq of this.held.keys()) if (seq <= this.last) this.held.delete(seq);
+    for (const at of this.held.keys()) if (at <= this.last) this.held.delete(at);
     if (this.held.size === 0) {
       clearTimeout(this.gapTimer);
       this.gapTimer = undefined;
@@ -123,7 +138,7 @@ class RoomFeed<T extends Sequenced> {
     try {
       for (;;) {
         const batch = await this.source.readAfter(this.room, this.last, PAGE);
-        for (const event of batch) if (!this.closed && event.seq > this.last) this.emit(event);
+        for (const event of batch) if (!this.closed && this.pos(event) > this.last) this.emit(event);
         if (batch.length < PAGE || this.closed) return;
       }
     } catch (err) {
@@ -139,7 +154,7 @@ class RoomFeed<T extends Sequenced> {
   }
 }
 
-export class RoomFeeds<T extends Sequenced> {
+export class RoomFeeds<T extends RoomScoped> implements Feeds<T> {
   private readonly feeds = new Map<string, { feed: RoomFeed<T>; ready: Promise<void> }>();
 
   constructor(private readonly source: FeedSource<T>) {
@@ -149,7 +164,7 @@ export class RoomFeeds<T extends Sequenced> {
   }
 
   /**
-   * Calls `listener` with the room's events, in seq order, from now on. Resolves once the
+   * Calls `listener` with the room's events, in order, from now on. Resolves once the
    * room's channel is subscribed and its baseline read: every event stored afterwards
    * will arrive.
    */

@@ -34,7 +34,7 @@ const headerBag = (headers: IncomingHttpHeaders) => ({
 });
 
 /** Subscriptions whose events are the same for every viewer: they share one execution per event. */
-const SHAREABLE = new Set(['messageAdded', 'roomActivity']);
+const SHAREABLE = new Set(['messageAdded', 'roomEvents', 'roomActivity']);
 
 /** Close code for "the server cannot check this now, reconnect later" (RFC 6455 registry). */
 const TRY_AGAIN_LATER = 1013;

@@ -5,14 +5,18 @@ import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { createMetrics } from '../../server/metrics.js';
 import { createBus } from '../../server/delivery/bus.js';
-import { RoomFeeds, type Sequenced } from '../../server/delivery/room-feed.js';
+import { RoomFeeds } from '../../server/delivery/room-feed.js';
 import { ClientBudgets } from '../../server/delivery/client-budget.js';
 import { LiveStream, MAX_QUEUED, REPLAY_PAGE } from '../../server/delivery/live-stream.js';
 import { AppError } from '../../server/errors.js';
 
-interface Event extends Sequenced {
+interface Event {
+  room: string;
+  seq: number;
   text: string;
 }
+
+const position = (e: Event) => e.seq;
 
 function world(stored = 0, budgets = new ClientBudgets({ replaysAtOnce: 2, bufferedBytes: 1 << 20 })) {
   const events: Event[] = [];
@@ -23,14 +27,14 @@ function world(stored = 0, budgets = new ClientBudgets({ replaysAtOnce: 2, buffe
     reads.push(after);
     return events.filter((e) => e.seq > after).slice(0, limit);
   };
-  const feeds = new RoomFeeds<Event>({ bus, readAfter, lastSeq: async () => events.at(-1)?.seq ?? 0, log });
+  const feeds = new RoomFeeds<Event>({ bus, position, readAfter, lastPosition: async () => events.at(-1)?.seq ?? 0, log });
   const store = () => {
     const event = { room: 'r', seq: events.length + 1, text: `m${events.length + 1}` };
     events.push(event);
     return event;
   };
   for (let i = 0; i < stored; i++) store();
-  const deps = { feeds, readAfter, budgets, log, metrics: createMetrics() };
+  const deps = { feeds, position, readAfter, budgets, log, metrics: createMetrics() };
   const stream = (after?: number, client = 'a') => new LiveStream<Event>(deps, 'r', after, client);
   return { bus, store, stream, reads, budgets, publish: async () => bus.publish(store()) };
 }

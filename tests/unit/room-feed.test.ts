@@ -3,11 +3,15 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { createBus } from '../../server/delivery/bus.js';
-import { GAP_WAIT_MS, RoomFeeds, type Sequenced } from '../../server/delivery/room-feed.js';
+import { GAP_WAIT_MS, RoomFeeds } from '../../server/delivery/room-feed.js';
 
-interface Event extends Sequenced {
+interface Event {
+  room: string;
+  seq: number;
   text: string;
 }
+
+const position = (e: Event) => e.seq;
 
 function world(room = 'r') {
   const stored: Event[] = [];
@@ -19,7 +23,8 @@ function world(room = 'r') {
       reads++;
       return stored.filter((e) => e.seq > after).slice(0, limit);
     },
-    lastSeq: async () => stored.at(-1)?.seq ?? 0,
+    position,
+    lastPosition: async () => stored.at(-1)?.seq ?? 0,
     log: pino({ level: 'silent' }),
   });
   /** Stores the next event (as a send's transaction would) without publishing it. */

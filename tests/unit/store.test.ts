@@ -58,6 +58,10 @@ describe.each(providers)('store on %s', (provider) => {
       expect(row.lastSeq).toBe(mine.at(-1)!.seq);
       const inDb = await db.message.findMany({ where: { roomId: row.id }, orderBy: { seq: 'asc' } });
       expect(inDb.map((m) => m.seq)).toEqual(Array.from({ length: row.lastSeq }, (_, i) => i + 1));
+      // Every post is a change: versions run with the seqs (no edits here).
+      expect(inDb.map((m) => m.version)).toEqual(inDb.map((m) => m.seq));
+      expect(row.version).toBe(row.lastSeq);
+      expect(mine.map((m) => m.version)).toEqual(mine.map((m) => m.seq));
     }
     // What the store answered is what it stored.
     const m = stored[5];
@@ -120,6 +124,53 @@ describe.each(providers)('store on %s', (provider) => {
     }
   });
 
+  it('sends, edits and deletes of one room from two connections at once take versions 1, 2, 3… with no holes', async () => {
+    // On SQLite the second side shares the connection: better-sqlite3 waits for a lock
+    // synchronously, so two connections in one process would block the very event loop
+    // the lock holder needs to commit (two server processes each have their own).
+    const otherDb = provider === 'sqlite' ? db : await createDb(database.url);
+    try {
+      const other = provider === 'sqlite' ? store : new ChatStore(otherDb, provider);
+      const firsts = await Promise.all(Array.from({ length: 6 }, (_, i) => store.store(draft('s6', `first-${i}`))));
+      const apply = () => 'apply' as const;
+      const results = await Promise.all([
+        ...firsts.slice(0, 3).map((m, i) => other.edit(m.id, sender, `edited-${i}`, apply)),
+        ...firsts.slice(3).map((m) => store.delete(m.id, sender, apply)),
+        ...Array.from({ length: 6 }, (_, i) => (i % 2 ? store : other).store(draft('s6', `later-${i}`))),
+      ]);
+      const room = await db.room.findUniqueOrThrow({ where: { name: 's6' } });
+      expect(room.version).toBe(18);
+      expect(room.lastSeq).toBe(12);
+      const versions = results.map((r) => ('message' in r ? r.message.version : r.version)).sort((a, b) => a - b);
+      expect(versions).toEqual(Array.from({ length: 12 }, (_, i) => i + 7));
+      // Read back: each message once, at its newest change; the edits kept the old contents.
+      const events = await store.eventsSince('s6', 0, 100);
+      const count = (kind: string) => events.filter((e) => e.kind === kind).length;
+      expect([count('posted'), count('edited'), count('deleted')]).toEqual([6, 3, 3]);
+      expect(events.filter((e) => e.kind === 'edited').map((e) => e.message.content).sort()).toEqual(['edited-0', 'edited-1', 'edited-2']);
+      expect(events.filter((e) => e.kind === 'deleted').map((e) => e.message.content)).toEqual(['', '', '']);
+      expect(events.map((e) => e.version)).toEqual([...events.map((e) => e.version)].sort((a, b) => a - b));
+      expect(events).toHaveLength(12);
+      expect((await store.edits(firsts[0].id)).map((e) => e.content)).toEqual(['first-0']);
+      expect(await store.edits(firsts[3].id)).toEqual([]);
+    } finally {
+      if (otherDb !== db) await otherDb.$disconnect();
+    }
+  });
+
+  it('a change the check refuses or finds unchanged takes no version', async () => {
+    const m = await store.store(draft('s7', 'hello'));
+    const same = await store.edit(m.id, sender, 'hello', () => 'unchanged');
+    expect(same).toEqual({ message: { ...m, sender }, changed: false });
+    await expect(
+      store.delete(m.id, sender, () => {
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
+    expect((await store.room('s7')).version).toBe(1);
+    expect((await store.byId(m.id))?.content).toBe('hello');
+  });
+
   it('a failing database write stores nothing and rejects every send', async () => {
     commits.length = 0;
     const ghost = { id: 'no-such-user', username: 'ghost', role: 'user' }; // breaks the sender foreign key
@@ -129,6 +180,6 @@ describe.each(providers)('store on %s', (provider) => {
     ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(results.some((r) => isUniqueViolation((r as PromiseRejectedResult).reason))).toBe(false);
-    expect(await store.room('s4')).toEqual({ name: 's4', lastSeq: 0, lastMessageAt: null });
+    expect(await store.room('s4')).toEqual({ name: 's4', lastSeq: 0, version: 0, lastMessageAt: null });
   });
 });

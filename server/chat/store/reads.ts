@@ -2,15 +2,25 @@
 // the rest of the server passes around (ChatMessage, RoomInfo).
 import type { Db } from '../../db/client.js';
 import { type ChatMessage, messageInclude, toChatMessage } from '../message.js';
+import { type MessageEvent, eventOf } from '../events.js';
 import { type MessagesQuery, type Page, type RoomPosition, messagesPage } from './paging.js';
 
 export interface RoomInfo {
   name: string;
   lastSeq: number;
+  /** Version of the room's newest change (0: none yet). */
+  version: number;
   lastMessageAt: Date | null;
 }
 
-const roomSelect = { name: true, lastSeq: true, lastMessageAt: true } as const;
+/** One entry of a message's edit history: the content it had before an edit. */
+export interface MessageEditEntry {
+  content: string;
+  editedAt: Date;
+  editor: { id: string; username: string; role: string } | null;
+}
+
+const roomSelect = { name: true, lastSeq: true, version: true, lastMessageAt: true } as const;
 
 export class Reads {
   constructor(private readonly db: Db) {}
@@ -27,7 +37,7 @@ export class Reads {
   /** A room by its canonical name; one nobody has written to yet is empty. */
   async room(name: string): Promise<RoomInfo> {
     const row = await this.db.room.findUnique({ where: { name }, select: roomSelect });
-    return row ?? { name, lastSeq: 0, lastMessageAt: null };
+    return row ?? { name, lastSeq: 0, version: 0, lastMessageAt: null };
   }
 
   /** Up to `take` rooms that have messages, most recently active first, after a position. */
@@ -61,6 +71,35 @@ export class Reads {
       include: messageInclude,
     });
     return rows.map(toChatMessage);
+  }
+
+  /** A message by id. */
+  async byId(id: string): Promise<ChatMessage | null> {
+    const row = await this.db.message.findUnique({ where: { id }, include: messageInclude });
+    return row && toChatMessage(row);
+  }
+
+  /**
+   * The room's changes after a version, oldest first: each message changed since, once,
+   * as it is now (at the version of its newest change).
+   */
+  async eventsSince(room: string, afterVersion: number, limit: number): Promise<MessageEvent[]> {
+    const rows = await this.db.message.findMany({
+      where: { room: { name: room }, version: { gt: afterVersion } },
+      orderBy: { version: 'asc' },
+      take: limit,
+      include: messageInclude,
+    });
+    return rows.map((row) => eventOf(toChatMessage(row)));
+  }
+
+  /** A message's previous contents, oldest first. */
+  edits(messageId: string): Promise<MessageEditEntry[]> {
+    return this.db.messageEdit.findMany({
+      where: { messageId },
+      orderBy: { editedAt: 'asc' },
+      select: { content: true, editedAt: true, editor: { select: { id: true, username: true, role: true } } },
+    });
   }
 
   /** A page of a room's history, oldest first within the page. */

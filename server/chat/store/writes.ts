@@ -1,16 +1,17 @@
 // Storing messages, with group commit: sends made in the same turn of the event loop,
 // and those that arrive while a transaction is running, are stored together in one
 // transaction, with a fixed number of statements however many rooms the batch touches:
-//   1. one UPDATE bumps every existing room's lastSeq by its number of messages in the
-//      batch and RETURNs the new lastSeqs (on PostgreSQL it first locks the rooms in
+//   1. one UPDATE bumps every existing room's lastSeq and version (every change takes the
+//      next room version: chat/events.ts) by its number of messages in the batch and
+//      RETURNs the new values (on PostgreSQL it first locks the rooms in
 //      name order, so concurrent batches of other processes cannot deadlock);
 //   2. rooms nobody wrote to yet are created with their lastSeq (one multi-row INSERT);
-//   3. one multi-row INSERT stores the messages, which take their room's seqs in
-//      arrival order (ids are random UUIDs made here: raw SQL has no @default(cuid())).
+//   3. one multi-row INSERT stores the messages, which take their room's seqs and
+//      versions in arrival order (ids are random UUIDs made here: raw SQL has no @default(cuid())).
 // Steps 1 and 3 are raw SQL through Prisma ($queryRaw/$executeRaw): the ORM's per-query
 // planning cost more CPU than SQLite itself (profiled: ~60% of a batch).
-// So the rules hold (seq strictly increasing per room, no holes, committed before it is
-// published) while a busy server pays for one transaction per batch instead of one per
+// So the rules hold (seq and version strictly increasing per room, no holes, committed
+// before they are published) while a busy server pays for one transaction per batch instead of one per
 // message, and not one statement per room. If a batch fails (one message breaks a
 // constraint, say), its messages are stored one by one so only the culprit fails.
 import { randomUUID } from 'node:crypto';
@@ -113,50 +114,58 @@ export class Writes {
         names.map((name) => Prisma.sql`WHEN ${name} THEN CAST(${counts.get(name)!} AS INTEGER)`),
         ' ',
       );
-      const rooms = new Map<string, { id: string; lastSeq: number }>();
+      const rooms = new Map<string, { id: string; lastSeq: number; version: number }>();
       // PostgreSQL: the rows are locked in name order first (the subquery), so concurrent
       // batches of other processes cannot deadlock. SQLite has one writer at a time.
-      const bumped = await tx.$queryRaw<Array<{ id: string; name: string; lastSeq: number }>>(
+      const bumped = await tx.$queryRaw<Array<{ id: string; name: string; lastSeq: number; version: number }>>(
         this.provider === 'postgresql'
-          ? Prisma.sql`UPDATE "Room" SET "lastSeq" = "Room"."lastSeq" + CASE "Room"."name" ${bumpBy} END, "lastMessageAt" = ${createdAt}
+          ? Prisma.sql`UPDATE "Room" SET "lastSeq" = "Room"."lastSeq" + CASE "Room"."name" ${bumpBy} END,
+                "version" = "Room"."version" + CASE "Room"."name" ${bumpBy} END, "lastMessageAt" = ${createdAt}
               FROM (SELECT "id" FROM "Room" WHERE "name" IN (${inNames}) ORDER BY "name" FOR UPDATE) AS "locked"
-              WHERE "Room"."id" = "locked"."id" RETURNING "Room"."id", "Room"."name", "Room"."lastSeq"`
-          : Prisma.sql`UPDATE "Room" SET "lastSeq" = "lastSeq" + CASE "name" ${bumpBy} END, "lastMessageAt" = ${createdAt}
-              WHERE "name" IN (${inNames}) RETURNING "id", "name", "lastSeq"`,
+              WHERE "Room"."id" = "locked"."id" RETURNING "Room"."id", "Room"."name", "Room"."lastSeq", "Room"."version"`
+          : Prisma.sql`UPDATE "Room" SET "lastSeq" = "lastSeq" + CASE "name" ${bumpBy} END,
+                "version" = "version" + CASE "name" ${bumpBy} END, "lastMessageAt" = ${createdAt}
+              WHERE "name" IN (${inNames}) RETURNING "id", "name", "lastSeq", "version"`,
       );
-      for (const r of bumped) rooms.set(r.name, { id: r.id, lastSeq: Number(r.lastSeq) });
+      for (const r of bumped) rooms.set(r.name, { id: r.id, lastSeq: Number(r.lastSeq), version: Number(r.version) });
 
       const missing = names.filter((name) => !rooms.has(name));
       if (missing.length > 0) {
         const created = await tx.room.createManyAndReturn({
-          data: missing.map((name) => ({ name, lastSeq: counts.get(name)!, lastMessageAt: createdAt })),
-          select: { id: true, name: true, lastSeq: true },
+          data: missing.map((name) => ({ name, lastSeq: counts.get(name)!, version: counts.get(name)!, lastMessageAt: createdAt })),
+          select: { id: true, name: true, lastSeq: true, version: true },
         });
         for (const r of created) rooms.set(r.name, r);
       }
 
-      // A room's messages take lastSeq − n + 1 … lastSeq, in arrival order.
-      const next = new Map(names.map((name) => [name, rooms.get(name)!.lastSeq - counts.get(name)! + 1]));
-      const seqs = drafts.map((d) => {
-        const seq = next.get(d.room)!;
-        next.set(d.room, seq + 1);
-        return seq;
-      });
+      // A room's n messages take lastSeq − n + 1 … lastSeq and version − n + 1 … version,
+      // in arrival order.
+      const taken = new Map(names.map((name) => [name, counts.get(name)!]));
       const ids = drafts.map(() => randomUUID());
-      const values = drafts.map(
-        (d, i) => Prisma.sql`(${ids[i]}, ${rooms.get(d.room)!.id}, ${seqs[i]}, ${d.sender.id}, ${d.content}, ${d.clientId}, ${createdAt})`,
+      const messages: ChatMessage[] = drafts.map((d, i) => {
+        const room = rooms.get(d.room)!;
+        const left = taken.get(d.room)!;
+        taken.set(d.room, left - 1);
+        return {
+          id: ids[i],
+          room: d.room,
+          seq: room.lastSeq - left + 1,
+          version: room.version - left + 1,
+          content: d.content,
+          clientId: d.clientId,
+          createdAt,
+          editedAt: null,
+          deletedAt: null,
+          sender: d.sender,
+        };
+      });
+      const values = messages.map(
+        (m, i) =>
+          Prisma.sql`(${m.id}, ${rooms.get(m.room)!.id}, ${m.seq}, ${m.version}, ${drafts[i].sender.id}, ${m.content}, ${m.clientId}, ${createdAt})`,
       );
-      await tx.$executeRaw`INSERT INTO "Message" ("id", "roomId", "seq", "senderId", "content", "clientId", "createdAt")
+      await tx.$executeRaw`INSERT INTO "Message" ("id", "roomId", "seq", "version", "senderId", "content", "clientId", "createdAt")
         VALUES ${Prisma.join(values)}`;
-      return drafts.map((d, i) => ({
-        id: ids[i],
-        room: d.room,
-        seq: seqs[i],
-        content: d.content,
-        clientId: d.clientId,
-        createdAt,
-        sender: d.sender,
-      }));
+      return messages;
     });
   }
 }

@@ -4,6 +4,7 @@ import './user.js';
 import './auth.js';
 import './message.js';
 import './room.js';
+import './room-event.js';
 import './api-token.js';
 import './limits.js';
 import './admin.js';

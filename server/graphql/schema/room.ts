@@ -9,6 +9,9 @@ export const RoomRef = builder.objectRef<RoomInfo>('Room').implement({
   fields: (t) => ({
     name: t.exposeString('name'),
     lastSeq: t.exposeInt('lastSeq', { description: 'seq of the newest message (0: no messages yet).' }),
+    version: t.exposeInt('version', {
+      description: 'Version of the newest change (a message posted, edited or deleted): resume roomEvents with `after: version`.',
+    }),
     lastMessageAt: t.expose('lastMessageAt', { type: 'DateTime', nullable: true }),
     lastMessage: t.field({
       type: MessageRef,

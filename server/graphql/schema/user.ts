@@ -29,7 +29,8 @@ export const UserRef = builder.objectRef<UserShape>('User').implement({
       nullable: true,
       description:
         'When an admin disabled the account (null: enabled). Shown to admins only, and only where admins read users (users, setUserRole, setUserDisabled); null everywhere else.',
-      resolve: (u, _args, ctx) => (ctx.auth?.viewer.role === 'admin' ? (u.disabledAt ?? null) : null),
+      // No context in shared subscription executions (delivery/broadcast.ts): null there.
+      resolve: (u, _args, ctx) => (ctx?.auth?.viewer.role === 'admin' ? (u.disabledAt ?? null) : null),
     }),
   }),
 });
