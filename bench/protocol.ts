@@ -5,7 +5,11 @@
 // every process on the machine, so a timestamp taken in the sender and one taken in a
 // subscriber worker can be subtracted directly.
 
-export type Target = 'graphql' | 'bare';
+/** graphql: subscribers on messageAdded; events: the same server, subscribers on roomEvents; bare: a plain ws broadcast. */
+export type Target = 'graphql' | 'events' | 'bare';
+
+/** Whether a target is the chat server (graphql and events are; bare is not). */
+export const isChatServer = (target: Target) => target !== 'bare';
 
 // Slots of the Int32 progress array each subscriber worker shares with the main thread.
 export const P_RECEIVED = 0; // unique deliveries
@@ -19,7 +23,12 @@ export const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 export const DEFAULT_SELECTION = 'id seq content sender { username } createdAt';
 
 /** The subscription the subscribers run; the selection must include seq and content. */
-export const subscriptionQuery = (selection = DEFAULT_SELECTION) => `subscription Bench($room: String!) {
+export const subscriptionQuery = (selection = DEFAULT_SELECTION, field: 'messageAdded' | 'roomEvents' = 'messageAdded') =>
+  field === 'roomEvents'
+    ? `subscription Bench($room: String!) {
+  roomEvents(room: $room) { __typename version ... on MessagePosted { message { ${selection} } } }
+}`
+    : `subscription Bench($room: String!) {
   messageAdded(room: $room) { ${selection} }
 }`;
 

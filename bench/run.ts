@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
-import { DEFAULT_SELECTION, P_FAILED, P_OPEN, P_RECEIVED, P_WARM, benchContent, nowMs, warmupContent, type Target } from './protocol.js';
+import { DEFAULT_SELECTION, P_FAILED, P_OPEN, P_RECEIVED, P_WARM, benchContent, isChatServer, nowMs, warmupContent, type Target } from './protocol.js';
 import { bareSender, graphqlSender, pump, signUp, type PumpResult, type Sender } from './senders.js';
 import { mergeReports, pgCpuDelta, pgCpuSnapshot, percentile, redisCpuMs, warningKey } from './measure.js';
 import {
@@ -65,7 +65,9 @@ const HELP = `npm run bench -- [options]
                      database (whatever --db says) and the same REDIS_URL, subscribers split
                      evenly over them, the sender on the first one
   --cluster-subs L   subscriber counts of the cluster scenario (default: --subs)
-  --targets LIST     graphql,bare (default both; ratios need both)
+  --targets LIST     graphql,events,bare (default all three; ratios need them): graphql =
+                     subscribers on messageAdded, events = the same server with subscribers on
+                     roomEvents, bare = a plain ws broadcast server
   --messages M       messages in the throughput scenario (default 2000); a list matches --subs
                      one to one; "auto" = --deliveries / subs, clamped to 20…2000
   --deliveries D     target subs×messages for --messages auto (default 300000)
@@ -157,7 +159,7 @@ const DEFAULTS = {
   'latency-subs': undefined as string | undefined,
   cluster: undefined as string | undefined,
   'cluster-subs': undefined as string | undefined,
-  targets: 'graphql,bare',
+  targets: 'graphql,events,bare',
   messages: '2000',
   deliveries: '300000',
   window: '32',
@@ -207,7 +209,7 @@ for (const s of scenarios) if (s !== 'throughput' && s !== 'latency' && s !== 'c
 if (flags.cluster !== undefined && !scenarios.includes('cluster')) scenarios.push('cluster');
 const clusterSize = Math.floor(num('cluster', flags.cluster ?? '2', 1));
 const targets = list(flags.targets) as Target[];
-for (const t of targets) if (t !== 'graphql' && t !== 'bare') throw new Error(`unknown target ${t}`);
+for (const t of targets) if (t !== 'graphql' && t !== 'events' && t !== 'bare') throw new Error(`unknown target ${t}`);
 const subsOf = (name: string, v: string) => list(v).map((s) => Math.floor(num(name, s, 1)));
 const subsList = subsOf('subs', flags.subs);
 const latencySubsList = flags['latency-subs'] ? subsOf('latency-subs', flags['latency-subs']) : subsList;
@@ -424,7 +426,7 @@ async function runScenario(spec: ScenarioSpec): Promise<Result> {
   const setupStart = nowMs();
   const runId = randomBytes(4).toString('hex');
   const room = `bench-${runId}`;
-  const db = spec.target === 'graphql' ? (spec.servers > 1 ? await clusterDatabase() : dbChoice!) : undefined;
+  const db = isChatServer(spec.target) ? (spec.servers > 1 ? await clusterDatabase() : dbChoice!) : undefined;
   const servers: Started[] = [];
   const workers: Array<{ worker: Worker; progress: Int32Array; report?: Promise<WorkerReport> }> = [];
   let sender: Sender | undefined;
@@ -457,9 +459,9 @@ async function runScenario(spec: ScenarioSpec): Promise<Result> {
         log(serverExit);
       });
     }
-    const urls = servers.map((s) => (spec.target === 'graphql' ? `ws://127.0.0.1:${s.port}/graphql` : `ws://127.0.0.1:${s.port}`));
-    const token = spec.target === 'graphql' ? await signUp(servers[0].port) : '';
-    for (let k = spec.target === 'graphql' ? 1 : 0; k < servers.length; k++) await warmRequest(spec.target, servers[k].port);
+    const urls = servers.map((s) => (isChatServer(spec.target) ? `ws://127.0.0.1:${s.port}/graphql` : `ws://127.0.0.1:${s.port}`));
+    const token = isChatServer(spec.target) ? await signUp(servers[0].port) : '';
+    for (let k = isChatServer(spec.target) ? 1 : 0; k < servers.length; k++) await warmRequest(spec.target, servers[k].port);
     await sleep(300);
     const memIdle = servers.map((s) => memoryOf(s.pid));
 
@@ -508,7 +510,7 @@ async function runScenario(spec: ScenarioSpec): Promise<Result> {
     if (sum(P_FAILED) > 0) log(`warning: ${sum(P_FAILED)} subscriber connection(s) failed/closed`);
     if (serverExit) throw Object.assign(new Error(serverExit), { serverExited: true });
 
-    sender = spec.target === 'graphql' ? await graphqlSender(urls[0], token, room) : await bareSender(urls[0]);
+    sender = isChatServer(spec.target) ? await graphqlSender(urls[0], token, room) : await bareSender(urls[0]);
 
     // Warm-up: a message every 100 ms until every live subscriber has received one, so
     // every subscription is known to be active before the measured run starts.
@@ -604,7 +606,7 @@ async function runScenario(spec: ScenarioSpec): Promise<Result> {
     const cpuWindow = Math.max(1, tAtLastChange - t0);
     const benchCpu = benchAtLastChange.user / 1000 + benchAtLastChange.system / 1000;
     const serverCpuMs = total(cpuAtLastChange) - total(cpu0);
-    const redisMs = spec.target === 'graphql' && redis0 !== null && redis1 !== null ? redis1 - redis0 : null;
+    const redisMs = isChatServer(spec.target) && redis0 !== null && redis1 !== null ? redis1 - redis0 : null;
     const dbMs = pgCpuDelta(pg0, pg1);
     const sumMem = (ms: Array<{ rss: number; hwm: number }>, k: 'rss' | 'hwm') => ms.reduce((a, m) => a + m[k], 0);
     const serverRssMb: Mem = {
@@ -722,6 +724,9 @@ function ratios(results: Result[]): Ratio[] {
   for (const g of results.filter((r) => r.target === 'graphql' && r.servers === 1)) {
     const b = results.find((r) => r.target === 'bare' && r.scenario === g.scenario && r.subscribers === g.subscribers);
     if (b) out.push(make('graphql/bare', g, b));
+    // roomEvents against messageAdded on the same server and load (the issue's bound: within 10%).
+    const e = results.find((r) => r.target === 'events' && r.servers === 1 && r.scenario === g.scenario && r.subscribers === g.subscribers);
+    if (e) out.push(make('events/graphql', e, g));
   }
   // The cluster against one GraphQL process with as many subscribers (throughput).
   for (const c of results.filter((r) => r.servers > 1)) {
@@ -862,7 +867,7 @@ function printTable(results: Result[], meta: Record<string, unknown>) {
 
 async function main() {
   installSignalHandlers();
-  if (targets.includes('graphql') && scenarios.some((s) => s !== 'cluster')) dbChoice = await chooseDatabase();
+  if (targets.some(isChatServer) && scenarios.some((s) => s !== 'cluster')) dbChoice = await chooseDatabase();
   if (flags['cpu-prof']) log(`server CPU profiles go to ${profileDir}`);
 
   const specs: ScenarioSpec[] = [];
@@ -886,7 +891,7 @@ async function main() {
   for (const spec of specs) {
     log(`${targetLabel(spec)} ${spec.scenario}: ${spec.subs} subscribers, ${spec.messages} messages` +
       (spec.intervalMs ? ` at ${rate}/s` : `, window ${windowSize}`));
-    if (spec.target === 'graphql') log(`  server limits: ${describeLimits(limitEnv(spec.subs))}`);
+    if (isChatServer(spec.target)) log(`  server limits: ${describeLimits(limitEnv(spec.subs))}`);
     let r: Result;
     try {
       r = await runScenario(spec);
@@ -908,7 +913,7 @@ async function main() {
 
   const meta = {
     db:
-      (targets.includes('graphql') && dbChoice ? dbChoice.kind : 'n/a') +
+      (targets.some(isChatServer) && dbChoice ? dbChoice.kind : 'n/a') +
       (scenarios.includes('cluster') ? ' (cluster: postgres)' : ''),
     pubsub: redisUrl ? 'redis' : 'in-process',
     window: windowSize,
@@ -917,7 +922,7 @@ async function main() {
     cpus: cpus().length,
     clientId: useClientId,
     selection: flags.selection,
-    serverLimits: describeLimits(limitEnv(Math.max(0, ...specs.filter((x) => x.target === 'graphql').map((x) => x.subs)))),
+    serverLimits: describeLimits(limitEnv(Math.max(0, ...specs.filter((x) => isChatServer(x.target)).map((x) => x.subs)))),
     totalSeconds: (nowMs() - started) / 1000,
   };
   if (flags.json) {

@@ -10,7 +10,7 @@
 // SharedArrayBuffer; the latencies are handed over once, at the end.
 import { parentPort, workerData } from 'node:worker_threads';
 import WebSocket from 'ws';
-import { GRAPHQL_WS_PROTOCOL, P_FAILED, P_OPEN, P_RECEIVED, P_WARM, nowMs, subscriptionQuery, type Target } from './protocol.js';
+import { GRAPHQL_WS_PROTOCOL, P_FAILED, isChatServer, P_OPEN, P_RECEIVED, P_WARM, nowMs, subscriptionQuery, type Target } from './protocol.js';
 
 export interface WorkerInit {
   target: Target;
@@ -102,7 +102,8 @@ function onFrame(conn: Conn, raw: WebSocket.RawData) {
     return;
   }
   if (frame.type === 'next') {
-    const m = frame.payload?.data?.messageAdded;
+    const data = frame.payload?.data;
+    const m = data?.messageAdded ?? data?.roomEvents?.message;
     if (!m) {
       noteError(`next without data: ${text.slice(0, 200)}`);
       return;
@@ -145,7 +146,11 @@ function onFrame(conn: Conn, raw: WebSocket.RawData) {
     conn.ws.send('{"type":"pong"}');
   } else if (frame.type === 'connection_ack') {
     conn.ws.send(
-      JSON.stringify({ id: '1', type: 'subscribe', payload: { query: subscriptionQuery(init.selection), variables: { room: conn.room } } }),
+      JSON.stringify({
+        id: '1',
+        type: 'subscribe',
+        payload: { query: subscriptionQuery(init.selection, init.target === 'events' ? 'roomEvents' : 'messageAdded'), variables: { room: conn.room } },
+      }),
     );
   } else if (frame.type === 'error' || frame.type === 'complete') {
     noteError(`subscription ${frame.type}: ${text.slice(0, 300)}`);
@@ -161,14 +166,14 @@ function open(index: number): Promise<void> {
     // The bare baseline has no protocol: a room is the path /room/<name> (many-rooms only).
     const bareUrl = init.rooms ? `${url}/room/${encodeURIComponent(room)}` : url;
     const ws =
-      init.target === 'graphql' ? new WebSocket(url, GRAPHQL_WS_PROTOCOL, options) : new WebSocket(bareUrl, options);
+      isChatServer(init.target) ? new WebSocket(url, GRAPHQL_WS_PROTOCOL, options) : new WebSocket(bareUrl, options);
     const conn: Conn = { ws, room, seen: new Uint8Array((M + 7) >> 3), lastSeq: 0, warm: false };
     conns.push(conn);
     let opened = false;
     ws.on('open', () => {
       opened = true;
       Atomics.add(progress, P_OPEN, 1);
-      if (init.target === 'graphql') ws.send('{"type":"connection_init","payload":{}}');
+      if (isChatServer(init.target)) ws.send('{"type":"connection_init","payload":{}}');
       resolve();
     });
     ws.on('message', (data) => onFrame(conn, data));
