@@ -5,7 +5,10 @@ import { createDb, type Db } from './db/client.js';
 import { createBus, type Bus } from './delivery/bus.js';
 import { ClientBudgets } from './delivery/client-budget.js';
 import { MESSAGE_DATES } from './chat/message.js';
-import type { MessageEvent } from './chat/events.js';
+import type { StoredEvent } from './chat/events.js';
+import { Publisher } from './chat/publisher.js';
+import { Membership, type ViewerChange } from './chat/membership.js';
+import { createUserChannels } from './delivery/user-channels.js';
 import { ChatService } from './chat/service.js';
 import { ChatStore } from './chat/store.js';
 import { providerOf } from './db/url.js';
@@ -25,7 +28,9 @@ export interface Services {
   config: Config;
   log: Logger;
   db: Db;
-  pubsub: Bus<MessageEvent>;
+  pubsub: Bus<StoredEvent>;
+  /** Memberships, and so who sees which room. */
+  membership: Membership;
   budgets: ClientBudgets;
   chat: ChatService;
   /** Every read and write of rooms and messages. */
@@ -49,7 +54,7 @@ export interface Services {
 
 export async function createServices(config: Config, log: Logger): Promise<Services & { close(): Promise<void> }> {
   const db = await createDb(config.DATABASE_URL);
-  const pubsub = createBus<MessageEvent>({
+  const pubsub = createBus<StoredEvent>({
     redisUrl: config.REDIS_URL,
     prefix: config.REDIS_PREFIX,
     log: log.child({ name: 'bus' }),
@@ -63,14 +68,25 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
   const limits = new RateLimits(config, pubsub.redis);
   const metrics = createMetrics();
   const store = new ChatStore(db, providerOf(config.DATABASE_URL));
-  const chat = new ChatService(store, pubsub, limits, metrics, {
-    maxMessageLength: config.MAX_MESSAGE_LENGTH,
-    log: log.child({ name: 'chat' }),
-    budgets,
-    maxReplayEvents: config.MAX_REPLAY_EVENTS,
-  });
   const sessions = new Sessions(db, config.SESSION_DAYS);
   const accounts = new Accounts(db, sessions, limits);
+  const chatLog = log.child({ name: 'chat' });
+  // A room whose publish failed reads what it stored from the database (the chat service's feeds).
+  const publisher = new Publisher(pubsub, chatLog, (room) => chat.catchUp(room));
+  const userChannels = createUserChannels<ViewerChange>({
+    redisUrl: config.REDIS_URL,
+    prefix: config.REDIS_PREFIX,
+    log: log.child({ name: 'users' }),
+    publisher: pubsub.redis,
+  });
+  const membership = new Membership(store, publisher, userChannels, (username) => accounts.find(username), chatLog);
+  const chat: ChatService = new ChatService(store, pubsub, publisher, membership, limits, metrics, {
+    maxMessageLength: config.MAX_MESSAGE_LENGTH,
+    log: chatLog,
+    budgets,
+    maxReplayEvents: config.MAX_REPLAY_EVENTS,
+    findUsers: (keys) => db.user.findMany({ where: { usernameKey: { in: keys } }, select: { id: true, username: true, role: true } }),
+  });
   const apiTokens = new ApiTokens(db);
   const accountEvents = createAccountEvents({
     redisUrl: config.REDIS_URL,
@@ -96,6 +112,7 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     budgets,
     chat,
     store,
+    membership,
     accounts,
     apiTokens,
     admin: new Admin(db, accountEvents),
@@ -109,6 +126,7 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     metrics,
     async close() {
       await accountEvents.close();
+      await userChannels.close();
       await pubsub.close();
       await db.$disconnect();
     },

@@ -7,6 +7,7 @@
 // is now, at the version of its newest change: a message edited later replays as edited,
 // one deleted later as a tombstone (content ""), so deleted content is never served again.
 import type { ChatMessage } from './message.js';
+import type { Visibility } from './store/reads.js';
 
 export type MessageEventKind = 'posted' | 'edited' | 'deleted';
 
@@ -15,7 +16,23 @@ export interface MessageEvent {
   room: string;
   version: number;
   message: ChatMessage;
+  /** The room's visibility, on published events (roomActivity shows non-public rooms to members only). */
+  visibility?: Visibility;
 }
+
+/** Someone joined or left the room (membership changes are room events too). */
+export interface MemberEvent {
+  kind: 'joined' | 'left';
+  room: string;
+  version: number;
+  user: { id: string; username: string; role: string } | null;
+  visibility?: Visibility;
+}
+
+/** Every event stored in a room's log (what the bus carries). */
+export type StoredEvent = MessageEvent | MemberEvent;
+
+export const isMessageEvent = (event: StoredEvent): event is MessageEvent => 'message' in event;
 
 /** Sent instead of a replay longer than MAX_REPLAY_EVENTS: reload, then go on from `version`. */
 export interface ResyncEvent {
@@ -24,7 +41,7 @@ export interface ResyncEvent {
   version: number;
 }
 
-export type RoomEvent = MessageEvent | ResyncEvent;
+export type RoomEvent = StoredEvent | ResyncEvent;
 
 /** The event a stored message stands for now (its newest change). */
 export function eventOf(message: ChatMessage): MessageEvent {

@@ -15,15 +15,30 @@ export interface ChatMessage {
   editedAt: Date | null;
   deletedAt: Date | null;
   /** The role is the sender's when the message was read or sent (GraphQL User.role). */
-  sender: { id: string; username: string; role: string } | null;
+  sender: UserRef | null;
+  /** Users the content mentions (@username), resolved when it was stored. */
+  mentions: UserRef[];
 }
+
+export interface UserRef {
+  id: string;
+  username: string;
+  role: string;
+}
+
+const userSelect = { select: { id: true, username: true, role: true } } as const;
 
 export const messageInclude = {
   room: { select: { name: true } },
-  sender: { select: { id: true, username: true, role: true } },
+  sender: userSelect,
+  mentions: { select: { user: userSelect } },
 } as const;
 
-type Row = Message & { room: Pick<Room, 'name'>; sender: Pick<User, 'id' | 'username' | 'role'> | null };
+type Row = Message & {
+  room: Pick<Room, 'name'>;
+  sender: Pick<User, 'id' | 'username' | 'role'> | null;
+  mentions: { user: Pick<User, 'id' | 'username' | 'role'> }[];
+};
 
 export function toChatMessage(row: Row): ChatMessage {
   return {
@@ -38,6 +53,8 @@ export function toChatMessage(row: Row): ChatMessage {
     editedAt: row.editedAt,
     deletedAt: row.deletedAt,
     sender: row.sender ? { id: row.sender.id, username: row.sender.username, role: row.sender.role } : null,
+    // A deleted message mentions nobody any more (its content is gone).
+    mentions: row.deletedAt ? [] : row.mentions.map(({ user }) => ({ id: user.id, username: user.username, role: user.role })),
   };
 }
 

@@ -18,7 +18,11 @@ import type { Logger } from '../log.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import type { Metrics } from '../metrics.js';
 import type { ChatMessage } from './message.js';
-import { type MessageEvent, type RoomEvent, eventOf } from './events.js';
+import { type RoomEvent, type StoredEvent, eventOf, isMessageEvent } from './events.js';
+import type { Membership, Viewer } from './membership.js';
+import type { Publisher } from './publisher.js';
+import { resolveMentions, type FindUsers } from './mentions.js';
+import { SilentStream } from '../delivery/silent-stream.js';
 import { clientId as checkClientId, messageContent, roomName } from './rules.js';
 import { LiveStream } from '../delivery/live-stream.js';
 import { type Feeds, RoomFeeds } from '../delivery/room-feed.js';
@@ -46,10 +50,9 @@ export interface ChatServiceOptions {
   budgets: ClientBudgets;
   /** roomEvents replays at most this many events; a client further behind gets ResyncRequired. */
   maxReplayEvents: number;
+  /** Users by username key (for @mentions). */
+  findUsers: FindUsers;
 }
-
-/** How long a send waits for the publish before answering anyway (ms). */
-const PUBLISH_TIMEOUT_MS = 2000;
 
 /** A retry is answered with the stored message; the same clientId in another room is a mistake. */
 function sameRoom(existing: ChatMessage, room: string): ChatMessage {
@@ -68,18 +71,20 @@ const bySeq = (message: ChatMessage) => message.seq;
 
 export class ChatService {
   /** Each room's events, in version order. */
-  private readonly feeds: RoomFeeds<MessageEvent>;
+  private readonly feeds: RoomFeeds<StoredEvent>;
   /** The same feeds seen as messages: an event's message, whichever change it is. */
   private readonly messageFeeds: Feeds<ChatMessage>;
 
   constructor(
     private readonly store: ChatStore,
-    private readonly pubsub: Bus<MessageEvent>,
+    private readonly pubsub: Bus<StoredEvent>,
+    private readonly publisher: Publisher,
+    private readonly membership: Membership,
     private readonly limits: RateLimits,
     private readonly metrics: Metrics,
     private readonly options: ChatServiceOptions,
   ) {
-    this.feeds = new RoomFeeds<MessageEvent>({
+    this.feeds = new RoomFeeds<StoredEvent>({
       bus: pubsub,
       position: byVersion,
       readAfter: (r, a, l) => store.eventsSince(r, a, l),
@@ -89,7 +94,14 @@ export class ChatService {
     // messageAdded streams are positioned by seq: an edit or delete of a message they had
     // is dropped as a duplicate; a message first seen through a later change (a gap
     // filled from the database, where only its newest change is kept) is its addition.
-    this.messageFeeds = { join: (room, listener) => this.feeds.join(room, (event) => listener(event.message)) };
+    this.messageFeeds = {
+      join: (room, listener) => this.feeds.join(room, (event) => isMessageEvent(event) && listener(event.message)),
+    };
+  }
+
+  /** Reads what a room stored since its last event (its publish failed). */
+  catchUp(room: string): void {
+    void this.feeds.catchUp(room);
   }
 
   async send(input: SendInput): Promise<ChatMessage> {
@@ -98,9 +110,12 @@ export class ChatService {
     const clientId = checkClientId(input.clientId);
     const sender = { id: input.sender.id, username: input.sender.username, role: input.sender.role };
 
+    let visibility: Awaited<ReturnType<Membership['beforeWrite']>>;
     try {
       await this.limits.message(sender.id, room);
       if (!(await this.roomExists(room))) await this.limits.newRoom(sender.id);
+      // A private room's non-member is refused; a public room's joins it first.
+      visibility = await this.membership.beforeWrite(room, sender);
     } catch (err) {
       // A retry of a message that was stored is answered, whatever the limit says.
       const existing = clientId && (await this.store.byClientId(sender.id, clientId));
@@ -109,9 +124,10 @@ export class ChatService {
     }
 
     const timer = this.metrics.sendDuration.startTimer();
+    const mentions = await resolveMentions(content, this.options.findUsers);
     let message: ChatMessage;
     try {
-      message = await this.store.store({ room, content, clientId, sender });
+      message = await this.store.store({ room, content, clientId, sender, mentions });
     } catch (err) {
       if (!isUniqueViolation(err)) this.storeFailed(err);
       // The same (sender, clientId) is stored already (a retry, or two racing sends):
@@ -119,10 +135,10 @@ export class ChatService {
       const existing = clientId && (await this.store.byClientId(sender.id, clientId));
       if (existing) return sameRoom(existing, room);
       // Two first messages raced to create the room: the room exists now, go again.
-      message = await this.store.store({ room, content, clientId, sender }).catch((e) => this.storeFailed(e));
+      message = await this.store.store({ room, content, clientId, sender, mentions }).catch((e) => this.storeFailed(e));
     }
 
-    await this.publish(eventOf(message));
+    await this.publisher.publish({ ...eventOf(message), visibility });
     timer();
     this.metrics.messagesSent.inc();
     return message;
@@ -135,7 +151,7 @@ export class ChatService {
    */
   async edit(id: string, rawContent: string, editor: Sender): Promise<ChatMessage> {
     const content = messageContent(rawContent, this.options.maxMessageLength);
-    const target = await this.existing(id);
+    const target = await this.existing(id, editor);
     if (target.sender?.id !== editor.id) throw new AppError('FORBIDDEN', 'Only its author can edit a message.');
     await this.limits.message(editor.id, target.room);
     const result = await this.store
@@ -152,7 +168,7 @@ export class ChatService {
    * stays in place as a tombstone (content ""). Deleting a deleted message changes nothing.
    */
   async delete(id: string, actor: Sender): Promise<ChatMessage> {
-    const target = await this.existing(id);
+    const target = await this.existing(id, actor);
     if (target.sender?.id !== actor.id && actor.role !== 'admin') {
       throw new AppError('FORBIDDEN', 'Only its author or an admin can delete a message.');
     }
@@ -162,15 +178,21 @@ export class ChatService {
     return this.published(result);
   }
 
-  /** A message that exists, or NOT_FOUND. */
-  private async existing(id: string): Promise<ChatMessage> {
+  /** A message by id as `viewer` may see it (null: none, or in a private room they are not in). */
+  async message(id: string, viewer: Viewer | null | undefined): Promise<ChatMessage | null> {
     const message = typeof id === 'string' && id.length <= 100 ? await this.store.byId(id) : null;
+    return message && (await this.membership.canRead(message.room, viewer)) ? message : null;
+  }
+
+  /** A message that exists and `viewer` may see, or NOT_FOUND. */
+  private async existing(id: string, viewer: Viewer): Promise<ChatMessage> {
+    const message = await this.message(id, viewer);
     if (!message) throw new AppError('NOT_FOUND', 'No such message.');
     return message;
   }
 
   private async published({ message, changed }: ChangeResult): Promise<ChatMessage> {
-    if (changed) await this.publish(eventOf(message));
+    if (changed) await this.publisher.publish(eventOf(message));
     return message;
   }
 
@@ -194,40 +216,30 @@ export class ChatService {
   }
 
   /**
-   * Publishes a stored message, waiting at most PUBLISH_TIMEOUT_MS before answering the
-   * sender anyway. If the publish fails, the message is stored but not fanned out:
-   * subscribers fill the gap from the database when the next message arrives or when
-   * they resume with `after`.
+   * New messages of every room the viewer may see, live only (for lists of rooms): public
+   * rooms, and the non-public ones they are a member of (kept up to date from their own
+   * channel: a room they join shows up, one they leave stops at once).
    */
-  private async publish(event: MessageEvent) {
-    const where = { room: event.room, version: event.version, kind: event.kind };
-    const published = this.pubsub.publish(event).then(
-      () => true,
-      (err) => {
-        this.options.log.error({ err, ...where }, 'publishing a stored message failed');
-        // This process's subscribers read it from the database now; the others when the
-        // bus is back (room-feed.ts).
-        void this.feeds.catchUp(event.room);
-        return true;
-      },
-    );
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), PUBLISH_TIMEOUT_MS)));
-    const done = await Promise.race([published, late]);
-    clearTimeout(timer);
-    if (!done) this.options.log.warn({ ...where, timeoutMs: PUBLISH_TIMEOUT_MS }, 'publishing is slow; answered the sender before it finished');
-  }
-
-  /** New messages of every room, live only (for lists of rooms). */
-  activity(): AsyncIterableIterator<ChatMessage> {
+  activity(viewer: Viewer | null | undefined): AsyncIterableIterator<ChatMessage> {
     return new Repeater<ChatMessage>(async (push, stop) => {
+      const mine = new Set<string>();
+      const unwatch = viewer
+        ? await this.membership.watch(viewer.id, (change) => {
+            if (change.kind === 'added') mine.add(change.room);
+            if (change.kind === 'removed') mine.delete(change.room);
+          })
+        : () => {};
+      if (viewer) for (const room of await this.membership.privateRoomsOf(viewer.id)) mine.add(room);
       const unsubscribe = await this.pubsub.subscribeAll((event) => {
-        if (event.kind === 'posted') void push(event.message);
+        if (event.kind !== 'posted') return;
+        if (event.visibility !== 'public' && !mine.has(event.room)) return;
+        void push(event.message);
       });
       this.metrics.subscriptions.inc();
       await stop;
       this.metrics.subscriptions.dec();
       unsubscribe();
+      unwatch();
     }, new SlidingBuffer(1000));
   }
 
@@ -235,9 +247,11 @@ export class ChatService {
    * Messages of a room as they are sent. With `after`, first every stored message with
    * seq > after, then live ones: no gap, no duplicate.
    */
-  subscribe(room: string, after: number | null | undefined, client: string): LiveStream<ChatMessage> {
+  async subscribe(room: string, after: number | null | undefined, client: string, viewer?: Viewer | null): Promise<LiveStream<ChatMessage> | SilentStream<ChatMessage>> {
     const name = roomName(room);
-    return new LiveStream(
+    const from = position(after, 'a seq number');
+    if (!(await this.membership.canRead(name, viewer))) return new SilentStream();
+    return this.guarded(name, viewer, new LiveStream(
       {
         feeds: this.messageFeeds,
         position: bySeq,
@@ -247,9 +261,9 @@ export class ChatService {
         metrics: this.metrics,
       },
       name,
-      position(after, 'a seq number'),
+      from,
       client,
-    );
+    ));
   }
 
   /**
@@ -258,9 +272,11 @@ export class ChatService {
    * gap, no duplicate. More than maxReplayEvents behind: one ResyncRequired instead of
    * the replay, then live events.
    */
-  events(room: string, after: number | null | undefined, client: string): LiveStream<RoomEvent> {
+  async events(room: string, after: number | null | undefined, client: string, viewer?: Viewer | null): Promise<LiveStream<RoomEvent> | SilentStream<RoomEvent>> {
     const name = roomName(room);
-    return new LiveStream<RoomEvent>(
+    const from = position(after, 'a room version');
+    if (!(await this.membership.canRead(name, viewer))) return new SilentStream();
+    return this.guarded(name, viewer, new LiveStream<RoomEvent>(
       {
         feeds: this.feeds,
         position: byVersion,
@@ -275,9 +291,16 @@ export class ChatService {
         metrics: this.metrics,
       },
       name,
-      position(after, 'a room version'),
+      from,
       client,
-    );
+    ));
+  }
+
+  /** Ends the stream when its viewer leaves the room or is removed from it (any process). */
+  private async guarded<T extends object>(room: string, viewer: Viewer | null | undefined, stream: LiveStream<T>): Promise<LiveStream<T>> {
+    const unguard = await this.membership.guard(viewer, room, (err) => stream.fail(err));
+    void stream.ended().finally(unguard).catch(() => {});
+    return stream;
   }
 }
 

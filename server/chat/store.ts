@@ -6,24 +6,28 @@ import type { Db } from '../db/client.js';
 import type { Provider } from '../db/url.js';
 import type { ChatMessage } from './message.js';
 import { roomName } from './rules.js';
-import { Reads, type MessageEditEntry, type RoomInfo } from './store/reads.js';
+import { Reads, type MessageEditEntry, type RoomInfo, type Visibility } from './store/reads.js';
+import { Members, type MembershipInfo, type MemberChange } from './store/members.js';
 import { Changes, type ChangeResult, type Editor, type Verdict } from './store/changes.js';
-import type { MessageEvent } from './events.js';
+import type { StoredEvent } from './events.js';
 import { Writes, isUniqueViolation, type Draft, type WritesOptions } from './store/writes.js';
 import { type Page, type PageArgs, messagesQuery, roomsQuery, roomsPage } from './store/paging.js';
 
-export type { Draft, RoomInfo, Page, PageArgs, MessageEditEntry, ChangeResult, Verdict };
+export type { Draft, RoomInfo, Page, PageArgs, MessageEditEntry, ChangeResult, Verdict, Visibility, MembershipInfo, MemberChange };
 export { isUniqueViolation };
 
 export class ChatStore {
   private readonly reads: Reads;
   private readonly writes: Writes;
   private readonly changes: Changes;
+  /** Memberships and read positions (store/members.ts). */
+  readonly members: Members;
 
   constructor(db: Db, provider: Provider, options: WritesOptions = {}) {
     this.reads = new Reads(db);
     this.writes = new Writes(db, provider, options);
     this.changes = new Changes(db);
+    this.members = new Members(db, provider);
   }
 
   /** Edits a message in its own transaction (store/changes.ts); `check` refuses or says "unchanged". */
@@ -41,7 +45,7 @@ export class ChatStore {
   }
 
   /** The room's changes after a version, each message at its newest change (replay, gap filling). */
-  eventsSince(room: string, afterVersion: number, limit: number): Promise<MessageEvent[]> {
+  eventsSince(room: string, afterVersion: number, limit: number): Promise<StoredEvent[]> {
     return this.reads.eventsSince(room, afterVersion, limit);
   }
 
@@ -65,10 +69,16 @@ export class ChatStore {
     return this.reads.room(roomName(rawName));
   }
 
-  /** A page of the rooms that have messages, most recently active first. */
-  async rooms(args: PageArgs): Promise<Page<RoomInfo>> {
+  /** A page of the rooms a viewer may see (public ones, and their own), most recently active first. */
+  async rooms(args: PageArgs, viewerId: string | null, visibility?: Visibility): Promise<Page<RoomInfo>> {
     const query = roomsQuery(args);
-    return roomsPage(query, await this.reads.activeRooms(query.take + 1, query.after));
+    return roomsPage(query, await this.reads.activeRooms(query.take + 1, query.after, viewerId, visibility));
+  }
+
+  /** A page of a user's memberships, most recently active room first. */
+  async memberships(userId: string, args: PageArgs): Promise<Page<MembershipInfo>> {
+    const query = roomsQuery(args);
+    return roomsPage(query, await this.members.ofUser(userId, query.take + 1, query.after));
   }
 
   message(room: string, seq: number): Promise<ChatMessage | null> {

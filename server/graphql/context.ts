@@ -23,7 +23,7 @@ export interface HttpExchange {
 }
 
 /** The services resolvers and GraphQL plugins call. */
-type ResolverServices = Pick<Services, 'chat' | 'store' | 'accounts' | 'apiTokens' | 'admin' | 'origins' | 'config'>;
+type ResolverServices = Pick<Services, 'chat' | 'store' | 'membership' | 'accounts' | 'apiTokens' | 'admin' | 'origins' | 'config'>;
 
 export interface Context extends ResolverServices {
   auth: Authenticated | null;
@@ -54,8 +54,8 @@ const PRISMA = Symbol('prisma client');
 export const prismaClientOf = (ctx: Context) => (ctx as Context & { [PRISMA]: Services['db'] })[PRISMA];
 
 function withServices(services: Services, who: Pick<Context, 'auth' | 'http' | 'ip'>): Context {
-  const { chat, store, accounts, apiTokens, admin, origins, config } = services;
-  return { chat, store, accounts, apiTokens, admin, origins, config, ...who, [PRISMA]: services.db } as Context;
+  const { chat, store, membership, accounts, apiTokens, admin, origins, config } = services;
+  return { chat, store, membership, accounts, apiTokens, admin, origins, config, ...who, [PRISMA]: services.db } as Context;
 }
 
 export async function createContext(

@@ -12,6 +12,7 @@ const ROOM_EVENTS = `subscription($room:String!,$after:Int){
     ... on MessagePosted { message { id seq content editedAt deletedAt } }
     ... on MessageEdited { message { id seq content editedAt deletedAt } }
     ... on MessageDeleted { message { id seq content editedAt deletedAt } }
+    ... on MemberJoined { user { username } }
   }
 }`;
 
@@ -78,21 +79,24 @@ describe.each(providers)('room events on %s', (provider) => {
     const edited = await gql(server.graphqlUrl, EDIT, { id: one.id, c: 'one, corrected' }, alice.token);
     expect(edited.errors).toBeUndefined();
     const deleted = await gql(server.graphqlUrl, DELETE, { id: two.id }, alice.token);
-    expect(deleted.data.deleteMessage).toMatchObject({ id: two.id, content: '', version: 4 });
+    expect(deleted.data.deleteMessage).toMatchObject({ id: two.id, content: '', version: 5 });
 
-    await live.until(() => live.events.length >= 4, 'four events');
+    // Sending to a public room joins the sender first: MemberJoined takes version 1.
+    await live.until(() => live.events.length >= 5, 'five events');
     expect(live.events.map((e) => [e.__typename, e.version, e.message?.content])).toEqual([
-      ['MessagePosted', 1, 'one'],
-      ['MessagePosted', 2, 'two'],
-      ['MessageEdited', 3, 'one, corrected'],
-      ['MessageDeleted', 4, ''],
+      ['MemberJoined', 1, undefined],
+      ['MessagePosted', 2, 'one'],
+      ['MessagePosted', 3, 'two'],
+      ['MessageEdited', 4, 'one, corrected'],
+      ['MessageDeleted', 5, ''],
     ]);
 
     const replay = subscribeEvents(client(), room, 0);
-    await replay.until(() => replay.events.length >= 2, 'the replay');
+    await replay.until(() => replay.events.length >= 3, 'the replay');
     expect(replay.events.map((e) => [e.__typename, e.version, e.message?.content])).toEqual([
-      ['MessageEdited', 3, 'one, corrected'],
-      ['MessageDeleted', 4, ''],
+      ['MemberJoined', 1, undefined],
+      ['MessageEdited', 4, 'one, corrected'],
+      ['MessageDeleted', 5, ''],
     ]);
   });
 });

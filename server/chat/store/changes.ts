@@ -11,6 +11,7 @@ import type { Db } from '../../db/client.js';
 import type { Prisma } from '../../db/generated/sqlite/client.js';
 import { AppError } from '../../errors.js';
 import { type ChatMessage, messageInclude, toChatMessage } from '../message.js';
+import { nextVersions } from './versions.js';
 
 /** Returned by a check: apply the change, or leave the message as it is. */
 export type Verdict = 'apply' | 'unchanged';
@@ -62,13 +63,12 @@ export class Changes {
     if (!found) throw new AppError('NOT_FOUND', 'No such message.');
     try {
       return await this.db.$transaction(async (tx) => {
-        const [room] = await tx.$queryRaw<Array<{ version: number }>>`
-          UPDATE "Room" SET "version" = "version" + 1 WHERE "id" = ${found.roomId} RETURNING "version"`;
+        const version = await nextVersions(tx, found.roomId);
         const row = await tx.message.findUnique({ where: { id }, include: messageInclude });
-        if (!row || !room) throw new AppError('NOT_FOUND', 'No such message.');
+        if (!row) throw new AppError('NOT_FOUND', 'No such message.');
         const current = toChatMessage(row);
         if (check(current) === 'unchanged') throw new Unchanged(current);
-        const changed = await write(tx, current, Number(room.version), new Date());
+        const changed = await write(tx, current, version, new Date());
         return { message: toChatMessage(changed), changed: true };
       });
     } catch (err) {

@@ -2,16 +2,35 @@
 // the rest of the server passes around (ChatMessage, RoomInfo).
 import type { Db } from '../../db/client.js';
 import { type ChatMessage, messageInclude, toChatMessage } from '../message.js';
-import { type MessageEvent, eventOf } from '../events.js';
+import { type MemberEvent, type StoredEvent, eventOf } from '../events.js';
 import { type MessagesQuery, type Page, type RoomPosition, messagesPage } from './paging.js';
 
+export type Visibility = 'public' | 'private' | 'direct';
+
 export interface RoomInfo {
+  /** null: nobody has written to it or joined it yet. */
+  id: string | null;
   name: string;
   lastSeq: number;
   /** Version of the room's newest change (0: none yet). */
   version: number;
   lastMessageAt: Date | null;
+  visibility: Visibility;
+  topic: string | null;
+  creatorId: string | null;
 }
+
+/** What a room nobody has used yet looks like (also what a non-member is shown of a private room). */
+export const unusedRoom = (name: string): RoomInfo => ({
+  id: null,
+  name,
+  lastSeq: 0,
+  version: 0,
+  lastMessageAt: null,
+  visibility: 'public',
+  topic: null,
+  creatorId: null,
+});
 
 /** One entry of a message's edit history: the content it had before an edit. */
 export interface MessageEditEntry {
@@ -20,7 +39,29 @@ export interface MessageEditEntry {
   editor: { id: string; username: string; role: string } | null;
 }
 
-const roomSelect = { name: true, lastSeq: true, version: true, lastMessageAt: true } as const;
+export const roomSelect = {
+  id: true,
+  name: true,
+  lastSeq: true,
+  version: true,
+  lastMessageAt: true,
+  visibility: true,
+  topic: true,
+  creatorId: true,
+} as const;
+
+export const toRoomInfo = (row: Omit<RoomInfo, 'visibility'> & { visibility: string }): RoomInfo => row as RoomInfo;
+
+/** Rooms after a position in "most recently active first" order. */
+export const positionWhere = (after?: RoomPosition) =>
+  after
+    ? {
+        OR: [
+          { lastMessageAt: { lt: after.lastMessageAt } },
+          { lastMessageAt: after.lastMessageAt, name: { gt: after.name } },
+        ],
+      }
+    : { lastMessageAt: { not: null } };
 
 export class Reads {
   constructor(private readonly db: Db) {}
@@ -37,24 +78,22 @@ export class Reads {
   /** A room by its canonical name; one nobody has written to yet is empty. */
   async room(name: string): Promise<RoomInfo> {
     const row = await this.db.room.findUnique({ where: { name }, select: roomSelect });
-    return row ?? { name, lastSeq: 0, version: 0, lastMessageAt: null };
+    return row ? toRoomInfo(row) : unusedRoom(name);
   }
 
-  /** Up to `take` rooms that have messages, most recently active first, after a position. */
-  activeRooms(take: number, after?: RoomPosition): Promise<RoomInfo[]> {
-    return this.db.room.findMany({
-      where: after
-        ? {
-            OR: [
-              { lastMessageAt: { lt: after.lastMessageAt } },
-              { lastMessageAt: after.lastMessageAt, name: { gt: after.name } },
-            ],
-          }
-        : { lastMessageAt: { not: null } },
+  /**
+   * Up to `take` rooms with activity, most recently active first, after a position: the
+   * public ones and those `viewerId` is a member of (`visibility` narrows it).
+   */
+  async activeRooms(take: number, after: RoomPosition | undefined, viewerId: string | null, visibility?: Visibility): Promise<RoomInfo[]> {
+    const visible = viewerId ? { OR: [{ visibility: 'public' }, { memberships: { some: { userId: viewerId } } }] } : { visibility: 'public' };
+    const rows = await this.db.room.findMany({
+      where: { AND: [positionWhere(after), visible, visibility ? { visibility } : {}] },
       orderBy: [{ lastMessageAt: 'desc' }, { name: 'asc' }],
       take,
       select: roomSelect,
     });
+    return rows.map(toRoomInfo);
   }
 
   async message(room: string, seq: number): Promise<ChatMessage | null> {
@@ -83,14 +122,22 @@ export class Reads {
    * The room's changes after a version, oldest first: each message changed since, once,
    * as it is now (at the version of its newest change).
    */
-  async eventsSince(room: string, afterVersion: number, limit: number): Promise<MessageEvent[]> {
-    const rows = await this.db.message.findMany({
-      where: { room: { name: room }, version: { gt: afterVersion } },
-      orderBy: { version: 'asc' },
-      take: limit,
-      include: messageInclude,
-    });
-    return rows.map((row) => eventOf(toChatMessage(row)));
+  async eventsSince(room: string, afterVersion: number, limit: number): Promise<StoredEvent[]> {
+    const where = { room: { name: room }, version: { gt: afterVersion } };
+    const [messages, members] = await Promise.all([
+      this.db.message.findMany({ where, orderBy: { version: 'asc' }, take: limit, include: messageInclude }),
+      this.db.memberEvent.findMany({
+        where,
+        orderBy: { version: 'asc' },
+        take: limit,
+        select: { kind: true, version: true, user: { select: { id: true, username: true, role: true } } },
+      }),
+    ]);
+    const events: StoredEvent[] = [
+      ...messages.map((row) => eventOf(toChatMessage(row))),
+      ...members.map((row): MemberEvent => ({ kind: row.kind === 'left' ? 'left' : 'joined', room, version: row.version, user: row.user })),
+    ];
+    return events.sort((a, b) => a.version - b.version).slice(0, limit);
   }
 
   /** A message's previous contents, oldest first. */

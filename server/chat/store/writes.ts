@@ -7,7 +7,8 @@
 //      name order, so concurrent batches of other processes cannot deadlock);
 //   2. rooms nobody wrote to yet are created with their lastSeq (one multi-row INSERT);
 //   3. one multi-row INSERT stores the messages, which take their room's seqs and
-//      versions in arrival order (ids are random UUIDs made here: raw SQL has no @default(cuid())).
+//      versions in arrival order; the mentions they resolved go in with one more INSERT,
+//      and one UPDATE moves each sender's read position in the room to their message (ids are random UUIDs made here: raw SQL has no @default(cuid())).
 // Steps 1 and 3 are raw SQL through Prisma ($queryRaw/$executeRaw): the ORM's per-query
 // planning cost more CPU than SQLite itself (profiled: ~60% of a batch).
 // So the rules hold (seq and version strictly increasing per room, no holes, committed
@@ -18,13 +19,15 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client.js';
 import type { Provider } from '../../db/url.js';
 import { Prisma } from '../../db/generated/sqlite/client.js';
-import type { ChatMessage } from '../message.js';
+import type { ChatMessage, UserRef } from '../message.js';
 
 export interface Draft {
   room: string;
   content: string;
   clientId: string | null;
-  sender: { id: string; username: string; role: string };
+  sender: UserRef;
+  /** Users the content mentions (resolved by the service). */
+  mentions?: UserRef[];
 }
 
 /**
@@ -157,6 +160,7 @@ export class Writes {
           editedAt: null,
           deletedAt: null,
           sender: d.sender,
+          mentions: d.mentions ?? [],
         };
       });
       const values = messages.map(
@@ -165,6 +169,25 @@ export class Writes {
       );
       await tx.$executeRaw`INSERT INTO "Message" ("id", "roomId", "seq", "version", "senderId", "content", "clientId", "createdAt")
         VALUES ${Prisma.join(values)}`;
+
+      const mentions = messages.flatMap((m) => m.mentions.map((u) => Prisma.sql`(${m.id}, ${u.id}, ${rooms.get(m.room)!.id}, ${m.seq})`));
+      if (mentions.length > 0) {
+        await tx.$executeRaw`INSERT INTO "Mention" ("messageId", "userId", "roomId", "seq") VALUES ${Prisma.join(mentions)}`;
+      }
+
+      // Sending moves the sender's read position to their message (never backwards).
+      // Non-members (no row) are untouched: the service joins senders before they send.
+      const readTo = new Map<string, number>();
+      for (const m of messages) readTo.set(`${rooms.get(m.room)!.id} ${m.sender!.id}`, m.seq);
+      const userIds = Prisma.join([...new Set(drafts.map((d) => d.sender.id))]);
+      const roomIds = Prisma.join([...new Set(names.map((n) => rooms.get(n)!.id))]);
+      const readCase = Prisma.join(
+        [...readTo].map(([key, seq]) => Prisma.sql`WHEN ${key} THEN CAST(${seq} AS INTEGER)`),
+        ' ',
+      );
+      const greatest = this.provider === 'postgresql' ? Prisma.raw('GREATEST') : Prisma.raw('MAX');
+      await tx.$executeRaw`UPDATE "Membership" SET "lastReadSeq" = ${greatest}("lastReadSeq", CASE "roomId" || ' ' || "userId" ${readCase} ELSE 0 END)
+        WHERE "userId" IN (${userIds}) AND "roomId" IN (${roomIds})`;
       return messages;
     });
   }

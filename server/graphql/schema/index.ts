@@ -5,6 +5,7 @@ import './auth.js';
 import './message.js';
 import './room.js';
 import './room-event.js';
+import './membership.js';
 import './api-token.js';
 import './limits.js';
 import './admin.js';

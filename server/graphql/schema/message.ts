@@ -29,6 +29,11 @@ export const MessageRef = builder.objectRef<ChatMessage>('Message').implement({
     editedAt: t.expose('editedAt', { type: 'DateTime', nullable: true, description: 'When the content was last edited (null: never).' }),
     deletedAt: t.expose('deletedAt', { type: 'DateTime', nullable: true, description: 'When the message was deleted (null: it was not).' }),
     clientId: t.exposeString('clientId', { nullable: true }),
+    mentions: t.field({
+      type: [UserRef],
+      description: 'Users the content mentions (@username), resolved when it was stored; names that are no account stay plain text.',
+      resolve: (m) => m.mentions,
+    }),
     edits: t.field({
       type: [MessageEditRef],
       nullable: true,
@@ -56,7 +61,7 @@ builder.queryField('message', (t) =>
     nullable: true,
     description: 'A message by id (null: no such message). A deleted message is its tombstone.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => ctx.store.byId(String(id)),
+    resolve: (_root, { id }, ctx) => ctx.chat.message(String(id), ctx.auth?.viewer),
   }),
 );
 
@@ -100,7 +105,7 @@ builder.subscriptionField('messageAdded', (t) =>
       room: t.arg.string({ required: true }),
       after: t.arg.int({ required: false }),
     },
-    subscribe: (_root, { room, after }, ctx) => ctx.chat.subscribe(room, after, ctx.ip ?? 'unknown'),
+    subscribe: (_root, { room, after }, ctx) => ctx.chat.subscribe(room, after, ctx.ip ?? 'unknown', ctx.auth?.viewer),
     resolve: (message) => message,
   }),
 );
@@ -108,8 +113,9 @@ builder.subscriptionField('messageAdded', (t) =>
 builder.subscriptionField('roomActivity', (t) =>
   t.field({
     type: MessageRef,
-    description: 'Every new message in any room, live only: for keeping a list of rooms up to date.',
-    subscribe: (_root, _args, ctx) => ctx.chat.activity(),
+    description:
+      'Every new message in the rooms the viewer may see (public rooms, and private and direct ones they are a member of), live only: for keeping a list of rooms up to date.',
+    subscribe: (_root, _args, ctx) => ctx.chat.activity(ctx.auth?.viewer),
     resolve: (message) => message,
   }),
 );

@@ -1,43 +1,39 @@
-// Rooms in the schema: a room by name, the rooms with messages (newest activity first),
-// and a room's history. The data comes from the store; paging rules from store/paging.ts.
+// Rooms in the schema: a room by name, the rooms a viewer may see (newest activity first),
+// and a room's history. What a viewer may see is decided by chat/membership.ts; the data
+// comes from the store; paging rules from store/paging.ts.
 import { builder } from '../builder.js';
 import type { RoomInfo } from '../../chat/store.js';
 import { roomCursor, seqCursor, toConnection } from '../../chat/store/paging.js';
 import { MessageRef } from './message.js';
 
-export const RoomRef = builder.objectRef<RoomInfo>('Room').implement({
-  fields: (t) => ({
-    name: t.exposeString('name'),
-    lastSeq: t.exposeInt('lastSeq', { description: 'seq of the newest message (0: no messages yet).' }),
-    version: t.exposeInt('version', {
-      description: 'Version of the newest change (a message posted, edited or deleted): resume roomEvents with `after: version`.',
-    }),
-    lastMessageAt: t.expose('lastMessageAt', { type: 'DateTime', nullable: true }),
-    lastMessage: t.field({
-      type: MessageRef,
-      nullable: true,
-      resolve: (room, _args, ctx) => (room.lastSeq > 0 ? ctx.store.message(room.name, room.lastSeq) : null),
-    }),
-    messages: t.connection({
-      type: MessageRef,
-      description: 'The room history. Without arguments: the newest 50 messages, oldest first. Cursors are seqs.',
-      resolve: async (room, args, ctx) => toConnection(await ctx.store.messages(room, args), seqCursor),
-    }, { name: 'MessageConnection' }, { name: 'MessageEdge' }),
-  }),
+export const RoomVisibilityEnum = builder.enumType('RoomVisibility', {
+  values: {
+    PUBLIC: { value: 'public', description: 'Anyone may read it; sending to it joins the sender.' },
+    PRIVATE: { value: 'private', description: 'Only its members see it; a member adds others.' },
+    DIRECT: { value: 'direct', description: 'A conversation of two people (openDirectRoom).' },
+  } as const,
 });
+
+export const RoomRef = builder.objectRef<RoomInfo>('Room');
 
 builder.queryFields((t) => ({
   room: t.field({
     type: RoomRef,
     nullable: true,
-    description: 'A room by name. Every valid name is a room; one nobody wrote to yet has no messages.',
+    description:
+      'A room by name. Every valid name is a room; one nobody used yet has no messages. A private room is shown to its members only (to anyone else it looks unused).',
     args: { name: t.arg.string({ required: true }) },
-    resolve: (_root, { name }, ctx) => ctx.store.room(name),
+    resolve: async (_root, { name }, ctx) => (await ctx.membership.visibleRoom(name, ctx.auth?.viewer)).room,
   }),
-  rooms: t.connection({
-    type: RoomRef,
-    description: 'Rooms with messages, most recently active first.',
-    args: {},
-    resolve: async (_root, args, ctx) => toConnection(await ctx.store.rooms(args), roomCursor),
-  }, { name: 'RoomConnection' }, { name: 'RoomEdge' }),
+  rooms: t.connection(
+    {
+      type: RoomRef,
+      description: "Rooms the viewer may see (public ones, and their own private and direct ones), most recently active first; `visibility` narrows it (PUBLIC: browse public rooms).",
+      args: { visibility: t.arg({ type: RoomVisibilityEnum, required: false }) },
+      resolve: async (_root, args, ctx) =>
+        toConnection(await ctx.store.rooms(args, ctx.auth?.viewer.id ?? null, args.visibility ?? undefined), roomCursor),
+    },
+    { name: 'RoomConnection' },
+    { name: 'RoomEdge' },
+  ),
 }));

@@ -1,0 +1,232 @@
+// Membership: who belongs to which room, and so who may see it. The one place that says
+// who sees what:
+// - a public room is open to everyone (reading, subscribing); sending to it joins the sender;
+// - a private or direct room exists only for its members: to anyone else every read path
+//   answers as for a room nobody has used (visibleRoom), and writes are refused;
+// - removing a member (or leaving) ends their open streams of that room on every process:
+//   the change goes out on the user's own channel (delivery/user-channels.ts), which also
+//   tells their other devices (viewerEvents).
+// Joins and leaves are room events (MemberJoined / MemberLeft), published like messages.
+import { AppError, badInput } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { UserChannels } from '../delivery/user-channels.js';
+import type { UserRef } from './message.js';
+import type { Publisher } from './publisher.js';
+import { roomName } from './rules.js';
+import type { ChatStore, MembershipInfo, RoomInfo, Visibility } from './store.js';
+import { unusedRoom } from './store/reads.js';
+
+/** What a user's own channel carries: their memberships and read positions changed. */
+export interface ViewerChange {
+  userId: string;
+  kind: 'added' | 'removed' | 'read';
+  room: string;
+}
+
+export interface Viewer extends UserRef {}
+
+const TOPIC_MAX = 250;
+const CACHE_MAX = 50_000;
+
+const notMember = () => new AppError('FORBIDDEN', 'You are not a member of this room.');
+const privateRoom = () => new AppError('FORBIDDEN', 'This room is private: a member can add you.');
+
+export class Membership {
+  /** Room name → visibility (it never changes once a room exists). */
+  private readonly visibilities = new Map<string, Visibility>();
+  /** "room\nuser" of memberships seen (forgotten when the user leaves, on every process). */
+  private readonly members = new Set<string>();
+
+  constructor(
+    private readonly store: ChatStore,
+    private readonly publisher: Publisher,
+    readonly channels: UserChannels<ViewerChange>,
+    private readonly findUser: (username: string) => Promise<UserRef | null>,
+    private readonly log: Logger,
+  ) {}
+
+  // --- Who sees what -------------------------------------------------------------------
+
+  /** The room as `viewer` may see it: a private room they are not in is shown as an unused one. */
+  async visibleRoom(rawName: string, viewer: Viewer | null | undefined): Promise<{ room: RoomInfo; member: MembershipInfo | null }> {
+    const room = await this.store.room(rawName);
+    if (room.id) this.remember(room.name, room.visibility);
+    const member = viewer && room.id ? await this.store.members.membership(room.name, viewer.id) : null;
+    if (room.visibility !== 'public' && !member) return { room: unusedRoom(room.name), member: null };
+    return { room, member };
+  }
+
+  /** Whether `viewer` may read the room (cheap after the first look). */
+  async canRead(name: string, viewer: Viewer | null | undefined): Promise<boolean> {
+    if ((await this.visibilityOf(name)) === 'public') return true;
+    return !!viewer && (await this.isMember(name, viewer.id));
+  }
+
+  /**
+   * Before a send (or an edit) in a room: a private room's non-member is refused; a public
+   * room's non-member joins it (MemberJoined, before their message).
+   */
+  async beforeWrite(name: string, sender: Viewer): Promise<Visibility> {
+    const visibility = await this.visibilityOf(name);
+    if (await this.isMember(name, sender.id)) return visibility;
+    if (visibility !== 'public') throw privateRoom();
+    await this.applied(await this.store.members.join(name, sender), sender.id, name, 'public');
+    return visibility;
+  }
+
+  private async visibilityOf(name: string): Promise<Visibility> {
+    const known = this.visibilities.get(name);
+    if (known) return known;
+    const room = await this.store.room(name);
+    if (room.id) this.remember(name, room.visibility);
+    return room.visibility;
+  }
+
+  private remember(name: string, visibility: Visibility) {
+    if (this.visibilities.size >= CACHE_MAX) this.visibilities.clear();
+    this.visibilities.set(name, visibility);
+  }
+
+  private async isMember(name: string, userId: string): Promise<boolean> {
+    const key = `${name}\n${userId}`;
+    if (this.members.has(key)) return true;
+    const member = !!(await this.store.members.membership(name, userId));
+    if (member) {
+      if (this.members.size >= CACHE_MAX) this.members.clear();
+      this.members.add(key);
+    }
+    return member;
+  }
+
+  // --- Changes -------------------------------------------------------------------------
+
+  async createRoom(rawName: string, visibility: Visibility, rawTopic: string | null | undefined, viewer: Viewer): Promise<RoomInfo> {
+    const name = roomName(rawName);
+    if (visibility === 'direct') throw badInput('Direct rooms are opened with openDirectRoom(username).', { field: 'visibility' });
+    const change = await this.store.members.create(name, visibility, topic(rawTopic), viewer);
+    await this.applied(change, viewer.id, name, visibility);
+    return change.membership!.room;
+  }
+
+  async joinRoom(rawName: string, viewer: Viewer): Promise<MembershipInfo> {
+    const name = roomName(rawName);
+    const visibility = await this.visibilityOf(name);
+    if (visibility !== 'public' && !(await this.isMember(name, viewer.id))) throw privateRoom();
+    const change = await this.store.members.join(name, viewer);
+    await this.applied(change, viewer.id, name, visibility);
+    return change.membership!;
+  }
+
+  async leaveRoom(rawName: string, viewer: Viewer): Promise<boolean> {
+    const { room, member } = await this.visibleRoom(rawName, viewer);
+    if (!member || !room.id) return false;
+    const change = await this.store.members.leave(room.id, viewer);
+    await this.applied(change, viewer.id, room.name, room.visibility);
+    return change.event !== null;
+  }
+
+  /** A member of a private room adds someone. */
+  async addMember(rawName: string, username: string, viewer: Viewer): Promise<MembershipInfo> {
+    const { room, member } = await this.visibleRoom(rawName, viewer);
+    if (room.visibility === 'public') throw badInput('Anyone can join a public room: they use joinRoom.', { field: 'room' });
+    if (room.visibility === 'direct') throw badInput('A direct room has exactly two members.', { field: 'room' });
+    if (!member) throw privateRoom();
+    const user = await this.user(username);
+    const change = await this.store.members.join(room.name, user);
+    await this.applied(change, user.id, room.name, room.visibility);
+    return change.membership!;
+  }
+
+  /** The room's creator or an admin removes a member. */
+  async removeMember(rawName: string, username: string, viewer: Viewer): Promise<boolean> {
+    const { room, member } = await this.visibleRoom(rawName, viewer);
+    if (!room.id || (!member && viewer.role !== 'admin')) throw notMember();
+    if (room.creatorId !== viewer.id && viewer.role !== 'admin') {
+      throw new AppError('FORBIDDEN', "Only the room's creator or an admin can remove members.");
+    }
+    const user = await this.user(username);
+    const change = await this.store.members.leave(room.id, user);
+    await this.applied(change, user.id, room.name, room.visibility);
+    return change.event !== null;
+  }
+
+  /** The direct room of the viewer and another user: the same room every time, from either side. */
+  async openDirect(username: string, viewer: Viewer): Promise<RoomInfo> {
+    const other = await this.user(username);
+    const { room, changes } = await this.store.members.direct(viewer, other);
+    for (const change of changes) await this.applied(change, change.membership!.user.id, room.name, 'direct');
+    return room;
+  }
+
+  /** Moves the viewer's read position forward (never back). */
+  async markRead(rawName: string, seq: number, viewer: Viewer): Promise<MembershipInfo> {
+    if (!Number.isInteger(seq) || seq < 0) throw badInput('`seq` must be an integer ≥ 0.', { field: 'seq' });
+    const { room, member } = await this.visibleRoom(rawName, viewer);
+    if (!member || !room.id) throw notMember();
+    const moved = await this.store.members.markRead(room.id, viewer.id, seq);
+    if (!moved) throw notMember();
+    if (moved.lastReadSeq !== member.lastReadSeq) await this.tell({ userId: viewer.id, kind: 'read', room: room.name });
+    return moved;
+  }
+
+  async setTopic(rawName: string, rawTopic: string | null | undefined, viewer: Viewer): Promise<RoomInfo> {
+    const { room, member } = await this.visibleRoom(rawName, viewer);
+    if (!room.id || (!member && viewer.role !== 'admin')) throw notMember();
+    // Public rooms: their creator or an admin; private and direct rooms: any member.
+    if (room.visibility === 'public' && room.creatorId !== viewer.id && viewer.role !== 'admin') {
+      throw new AppError('FORBIDDEN', "Only the room's creator or an admin can set a public room's topic.");
+    }
+    return this.store.members.setTopic(room.id, topic(rawTopic));
+  }
+
+  private async user(username: string): Promise<UserRef> {
+    const user = await this.findUser(username);
+    if (!user) throw new AppError('NOT_FOUND', `No user is called "${username}".`, { field: 'username' });
+    return user;
+  }
+
+  /** After a committed membership change: publish its room event and tell the user's devices. */
+  private async applied(change: { event: import('./events.js').MemberEvent | null }, userId: string, room: string, visibility: Visibility) {
+    if (!change.event) return;
+    this.remember(room, visibility);
+    await this.publisher.publish({ ...change.event, visibility });
+    await this.tell({ userId, kind: change.event.kind === 'joined' ? 'added' : 'removed', room });
+  }
+
+  private async tell(change: ViewerChange) {
+    if (change.kind === 'removed') this.members.delete(`${change.room}\n${change.userId}`);
+    await this.channels.publish(change.userId, change);
+  }
+
+  // --- Streams -------------------------------------------------------------------------
+
+  /**
+   * Watches the user's channel while a stream of theirs is open: `onChange` hears every
+   * change (this process forgets a removed membership here too).
+   */
+  watch(userId: string, onChange: (change: ViewerChange) => void): Promise<() => void> {
+    return this.channels.subscribe(userId, (change) => {
+      if (change.kind === 'removed') this.members.delete(`${change.room}\n${change.userId}`);
+      onChange(change);
+    });
+  }
+
+  /** Ends a stream of a room when its viewer stops being a member (left or removed, any process). */
+  async guard(viewer: Viewer | null | undefined, room: string, end: (err: AppError) => void): Promise<() => void> {
+    if (!viewer) return () => {};
+    return this.watch(viewer.id, (change) => {
+      if (change.kind === 'removed' && change.room === room) end(new AppError('FORBIDDEN', 'You are no longer a member of this room.'));
+    });
+  }
+
+  /** Non-public rooms the user is in (for roomActivity). */
+  privateRoomsOf(userId: string): Promise<string[]> {
+    return this.store.members.privateRoomsOf(userId);
+  }
+}
+
+function topic(raw: string | null | undefined): string | null {
+  if (raw === null || raw === undefined || raw.trim() === '') return null;
+  if ([...raw].length > TOPIC_MAX) throw badInput(`A topic is at most ${TOPIC_MAX} characters.`, { field: 'topic' });
+  return raw.trim();
+}
