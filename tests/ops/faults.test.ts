@@ -144,7 +144,7 @@ describe('faults', () => {
     expect.soft(Math.max(...took), `send times during the outage: ${took} ms`).toBeLessThan(3000);
     expect(seqs(outage)).toEqual(range(before + 1, before + 3));
     expect(await lastSeq(s, room)).toBe(before + 3); // stored
-    expect(s.logs.filter((l) => l.msg === 'publishing a stored message failed' && l.room === room).length).toBe(3);
+    expect(s.logs.filter((l) => l.msg === 'publishing a stored event failed' && l.room === room).length).toBe(3);
     // The storing process's own subscribers get them from the database at once.
     await live.until(() => live.messages.at(-1)?.seq === before + 3, 5000, 'the outage messages on the storing process');
 
