@@ -10,6 +10,7 @@
 import { AppError, badInput } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { UserChannels } from '../delivery/user-channels.js';
+import type { RateLimits } from '../limits/rate-limits.js';
 import type { UserRef } from './message.js';
 import type { Publisher } from './publisher.js';
 import { roomName } from './rules.js';
@@ -42,6 +43,8 @@ export class Membership {
     private readonly publisher: Publisher,
     readonly channels: UserChannels<ViewerChange>,
     private readonly findUser: (username: string) => Promise<UserRef | null>,
+    /** Creating a room (createRoom, joining or opening one nobody used) counts against RATE_NEW_ROOMS_PER_HOUR. */
+    private readonly limits: Pick<RateLimits, 'newRoom'>,
     private readonly log: Logger,
   ) {}
 
@@ -103,6 +106,7 @@ export class Membership {
   async createRoom(rawName: string, visibility: Visibility, rawTopic: string | null | undefined, viewer: Viewer): Promise<RoomInfo> {
     const name = roomName(rawName);
     if (visibility === 'direct') throw badInput('Direct rooms are opened with openDirectRoom(username).', { field: 'visibility' });
+    await this.limits.newRoom(viewer.id);
     const change = await this.store.members.create(name, visibility, topic(rawTopic), viewer);
     await this.applied(change, viewer.id, name, visibility);
     return change.membership!.room;
@@ -112,6 +116,7 @@ export class Membership {
     const name = roomName(rawName);
     const visibility = await this.visibilityOf(name);
     if (visibility !== 'public' && !(await this.isMember(name, viewer.id))) throw privateRoom();
+    if (!this.visibilities.has(name)) await this.limits.newRoom(viewer.id); // nobody used it yet: joining creates it
     const change = await this.store.members.join(name, viewer);
     await this.applied(change, viewer.id, name, visibility);
     return change.membership!;
@@ -153,6 +158,7 @@ export class Membership {
   /** The direct room of the viewer and another user: the same room every time, from either side. */
   async openDirect(username: string, viewer: Viewer): Promise<RoomInfo> {
     const other = await this.user(username);
+    if (!(await this.store.members.directRoomExists(viewer.id, other.id))) await this.limits.newRoom(viewer.id);
     const { room, changes } = await this.store.members.direct(viewer, other);
     for (const change of changes) await this.applied(change, change.membership!.user.id, room.name, 'direct');
     return room;

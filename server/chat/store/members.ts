@@ -119,6 +119,10 @@ export class Members {
     }
   }
 
+  async directRoomExists(a: string, b: string): Promise<boolean> {
+    return !!(await this.db.room.findUnique({ where: { directKey: [a, b].sort().join(' ') }, select: { id: true } }));
+  }
+
   /** The direct room of two users (created on first use), with both as members. */
   async direct(a: UserRef, b: UserRef): Promise<{ room: RoomInfo; changes: MemberChange[] }> {
     const directKey = [a.id, b.id].sort().join(' ');
