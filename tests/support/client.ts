@@ -100,6 +100,20 @@ export async function send(url: string, token: string, room: string, content: st
   return r.data.sendMessage as { id: string; room: string; seq: number; content: string; sender: { id: string; username: string } };
 }
 
+/** editMessage as `token`'s user; throws with the errors when refused. */
+export async function editMessage(url: string, token: string, id: string, content: string) {
+  const r = await gql(url, 'mutation($id:ID!,$c:String!){ editMessage(id:$id,content:$c){ id content editedAt version } }', { id, c: content }, token);
+  if (!r.data) throw new Error(`edit failed: ${JSON.stringify(r.errors)}`);
+  return r.data.editMessage as { id: string; content: string; editedAt: string; version: number };
+}
+
+/** deleteMessage as `token`'s user (its author or an admin); throws with the errors when refused. */
+export async function deleteMessage(url: string, token: string, id: string) {
+  const r = await gql(url, 'mutation($id:ID!){ deleteMessage(id:$id){ id content deletedAt version } }', { id }, token);
+  if (!r.data) throw new Error(`delete failed: ${JSON.stringify(r.errors)}`);
+  return r.data.deleteMessage as { id: string; content: string; deletedAt: string; version: number };
+}
+
 let roomCounter = 0;
 export const uniqueRoom = (prefix = 'room') => `${prefix}_${process.pid}_${Date.now().toString(36)}_${roomCounter++}`;
 

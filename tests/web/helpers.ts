@@ -95,6 +95,20 @@ export async function shownMessages(page: Page): Promise<{ seq: number; sender: 
   );
 }
 
+/** The confirmed messages on the page with their edit state: "(edited)" shown (and its title), or deleted. */
+export async function shownStates(
+  page: Page,
+): Promise<{ seq: number; text: string; edited: string | null; deleted: boolean }[]> {
+  return page.locator('.message[data-state="sent"]').evaluateAll((items) =>
+    items.map((li) => ({
+      seq: Number(li.getAttribute('data-seq')),
+      text: li.querySelector('.message-text')?.textContent ?? '',
+      edited: li.querySelector('.message-edited')?.getAttribute('title') ?? null,
+      deleted: li.hasAttribute('data-deleted'),
+    })),
+  );
+}
+
 export async function sendRest(server: RunningServer, username: string, room: string, message: string): Promise<number> {
   const res = await fetch(`${server.url}/chat/api/send_message/${encodeURIComponent(room)}/`, {
     method: 'POST',

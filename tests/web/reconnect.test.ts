@@ -1,6 +1,6 @@
 // A server restart under an open room page: the status line goes to "reconnecting" and
 // back to "connected"; messages other clients sent while the page was cut off appear
-// exactly once, in order (messageAdded resumes after the last seq the page holds); a
+// exactly once, in order (roomEvents resumes after the last version the page applied); a
 // message typed while the server was down is sent after the reconnect, once.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { send, uniqueRoom } from '../support/client.js';

@@ -1,33 +1,41 @@
-// One room on the page: the confirmed messages (ordered and deduplicated by seq) and the
-// outbox (messages this page sent that the server has not confirmed yet). It composes
-//   history.ts         the newest 50, then older pages on request
-//   live.ts            messageAdded after the newest seq held, resumed on reconnect
+// One room on the page: the confirmed messages (ordered and deduplicated by seq, each as its
+// newest version) and the outbox (messages this page sent that the server has not
+// confirmed yet). It composes
+//   history.ts         the newest 50 with the room's version, then older pages on request
+//   live.ts            roomEvents after the newest version applied, resumed on reconnect
 //   outbox.ts          the unconfirmed messages, kept in localStorage
 //   delivery-queue.ts  sends outbox items one at a time; retries transient failures
 //   echo.ts            merges confirmed messages from every source and settles our own
-// send() shows the message at once; the mutation's answer or the subscription's echo (same
+// send() shows the message at once; the mutation's answer or the MessagePosted event (same
 // clientId), whichever comes first, settles it. A network failure leaves it queued for the
 // next reconnect (same clientId: the server stores it once); a refusal marks it failed,
-// with retry and discard.
+// with retry and discard. Edits and deletions (ours, by answer; anyone's, by event) replace
+// the message in place when newer. ResyncRequired (the page was too far behind for a
+// replay) reloads the newest page; the events after it follow on the same subscription.
 import { batch, createSignal } from 'solid-js';
-import type { Client } from '@urql/core';
-import { SendMessageMutation, type Message, type User } from '../graphql/documents';
+import type { Client, CombinedError } from '@urql/core';
+import { DeleteMessageMutation, EditMessageMutation, SendMessageMutation, type Message, type User } from '../graphql/documents';
 import { backoffDelay, connectionStatus, onReconnected } from '../connection';
 import { uuid } from './uuid';
 import { createHistory } from './history';
-import { subscribeLive } from './live';
+import { subscribeRoomEvents, type RoomEvent } from './live';
 import { patchOutgoing, restoreOutbox, saveOutbox, withoutOutgoing, type Outgoing } from './outbox';
 import { createDeliveryQueue, outcomeOf } from './delivery-queue';
-import { mergeBySeq, settle } from './echo';
+import { applyChanges, mergeBySeq, rebase, settle } from './echo';
 
 type LoadState = { state: 'loading' } | { state: 'ready' } | { state: 'error'; message?: string };
+/** How an edit or a deletion went; `error` is the server's refusal (none: it could not be reached). */
+export type ChangeOutcome = { ok: true } | { ok: false; error?: string };
 
 export function createRoom(client: Client, name: string, me: () => User | null | undefined) {
   const [messages, setMessages] = createSignal<readonly Message[]>([]);
   const [outbox, setOutboxSignal] = createSignal<readonly Outgoing[]>(restoreOutbox(name));
   const [loadState, setLoadState] = createSignal<LoadState>({ state: 'loading' });
   const history = createHistory(client, name);
-  let lastSeq = 0;
+  /** The newest room version applied: the room's events resume after it. */
+  let version = 0;
+  /** Changes to messages older than the pages held, by seq, for when their page loads. */
+  const deferred = new Map<number, Message>();
   let live: { unsubscribe(): void } | undefined;
   let disposed = false;
 
@@ -36,17 +44,56 @@ export function createRoom(client: Client, name: string, me: () => User | null |
     saveOutbox(name, next);
   };
 
-  /** Adds confirmed messages from any source, once each, in seq order; settles our own. */
-  function add(incoming: Message[]) {
+  /** Sets the confirmed list (settling our own messages among `confirmed`). */
+  function show(next: readonly Message[], confirmed: readonly Message[]) {
     batch(() => {
-      const next = mergeBySeq(messages(), incoming);
-      if (next !== messages()) {
-        setMessages(next);
-        lastSeq = Math.max(lastSeq, next[next.length - 1].seq);
-      }
-      const remaining = settle(outbox(), incoming);
+      if (next !== messages()) setMessages(next);
+      const remaining = settle(outbox(), confirmed);
       if (remaining !== outbox()) setOutbox(remaining);
     });
+  }
+
+  /** Pages of history: added, each seq once, with any deferred change to them. */
+  function addPage(page: readonly Message[]) {
+    const from = page[0]?.seq ?? Infinity;
+    const waiting = [...deferred.values()].filter((m) => m.seq >= from);
+    for (const m of waiting) deferred.delete(m.seq);
+    show(mergeBySeq(messages(), [...page, ...waiting]), page);
+  }
+
+  /** Messages posted, edited or deleted since the pages were read (events, mutation answers). */
+  function change(changed: readonly Message[]) {
+    const { messages: next, deferred: later } = applyChanges(messages(), changed);
+    for (const m of later) if (m.version > (deferred.get(m.seq)?.version ?? 0)) deferred.set(m.seq, m);
+    show(next, changed);
+  }
+
+  function onEvent(event: RoomEvent) {
+    if (event.version <= version) return;
+    version = event.version;
+    if (event.__typename === 'ResyncRequired') void resync();
+    else change([event.message]);
+  }
+
+  let resyncing: Promise<void> | undefined;
+  let resyncAgain = false;
+  /** Reloads the newest page after ResyncRequired, until it loads (a second request while one runs: once more after it). */
+  function resync(): Promise<void> {
+    if (resyncing) {
+      resyncAgain = true;
+      return resyncing;
+    }
+    resyncing = (async () => {
+      for (let failures = 0; !disposed; ) {
+        resyncAgain = false;
+        const page = await history.first();
+        if (disposed) return;
+        if (page.ok) show(rebase(messages(), page.messages), page.messages);
+        if (page.ok && !resyncAgain) return;
+        if (!page.ok) await new Promise((r) => setTimeout(r, backoffDelay(failures++)));
+      }
+    })().finally(() => (resyncing = undefined));
+    return resyncing;
   }
 
   const queue = createDeliveryQueue({
@@ -56,7 +103,7 @@ export function createRoom(client: Client, name: string, me: () => User | null |
       setOutbox(patchOutgoing(outbox(), clientId, { state: 'sending', error: undefined }));
       const result = await client.mutation(SendMessageMutation, { room: name, content: item.content, clientId }).toPromise();
       const outcome = outcomeOf(result);
-      if (result.data) add([result.data.sendMessage]);
+      if (result.data) change([result.data.sendMessage]);
       else if (outcome === 'transient') setOutbox(patchOutgoing(outbox(), clientId, { state: 'queued' }));
       else {
         const error = result.error?.graphQLErrors[0]?.message ?? result.error?.message;
@@ -77,17 +124,36 @@ export function createRoom(client: Client, name: string, me: () => User | null |
       setLoadState({ state: 'error', message: page.message });
       return;
     }
-    lastSeq = Math.max(lastSeq, page.lastSeq);
-    add(page.messages);
+    version = page.version;
+    addPage(page.messages);
     setLoadState({ state: 'ready' });
     live?.unsubscribe();
-    live = subscribeLive(client, name, () => lastSeq, (m) => add([m]));
+    live = subscribeRoomEvents(client, name, () => version, onEvent);
     queue.flush();
   }
 
   async function loadOlder() {
     const older = await history.older();
-    if (older && !disposed) add(older);
+    if (older && !disposed) addPage(older);
+  }
+
+  /** A mutation answer (the changed message) applied, or what went wrong. */
+  function changed(result: { data?: Message; error?: CombinedError }): ChangeOutcome {
+    if (result.data) {
+      change([result.data]);
+      return { ok: true };
+    }
+    return { ok: false, error: result.error?.graphQLErrors[0]?.message };
+  }
+
+  async function edit(id: string, content: string): Promise<ChangeOutcome> {
+    const result = await client.mutation(EditMessageMutation, { id, content }).toPromise();
+    return changed({ data: result.data?.editMessage, error: result.error });
+  }
+
+  async function remove(id: string): Promise<ChangeOutcome> {
+    const result = await client.mutation(DeleteMessageMutation, { id }).toPromise();
+    return changed({ data: result.data?.deleteMessage, error: result.error });
   }
 
   function send(content: string) {
@@ -113,6 +179,8 @@ export function createRoom(client: Client, name: string, me: () => User | null |
     load,
     loadOlder,
     send,
+    edit,
+    remove,
     retry: (clientId: string) => void queue.deliver(clientId),
     discard: (clientId: string) => setOutbox(withoutOutgoing(outbox(), clientId)),
     dispose() {

@@ -1,7 +1,9 @@
 // The scrolling list of a room's messages. It follows new messages only while the reader
 // is at the bottom; otherwise it counts them in a "new messages" pill. Loading older
 // messages keeps the reader's place. New messages from others are announced politely.
-import { createEffect, createSignal, For, on, onMount, Show } from 'solid-js';
+// Rows are keyed by seq (an outgoing one by clientId), so an edited or deleted message is
+// the same row updated in place: an open editor, a pending confirmation and focus stay.
+import { createEffect, createMemo, createSignal, For, on, onMount, Show } from 'solid-js';
 import type { Message } from '../graphql/documents';
 import type { Outgoing } from '../chat/outbox';
 import type { RoomStore } from '../chat/room';
@@ -12,7 +14,14 @@ import { MessageItem } from './MessageItem';
 const NEAR_BOTTOM_PX = 48;
 const GROUP_WINDOW_MS = 5 * 60_000;
 
+type Row = Message | Outgoing;
+
+const keyOf = (m: Row) => ('state' in m ? `c:${m.clientId}` : `s:${m.seq}`);
+const sameKeys = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((k, i) => k === b[i]);
+
+/** Whether `m` is drawn under `prev` without its own header (not when edited: "(edited)" goes by its time). */
 function continues(prev: Message | Outgoing | undefined, m: Message | Outgoing): boolean {
+  if ('editedAt' in m && m.editedAt && !m.deletedAt) return false;
   if (!prev || !prev.sender || !m.sender || prev.sender.id !== m.sender.id) return false;
   return Date.parse(m.createdAt) - Date.parse(prev.createdAt) < GROUP_WINDOW_MS;
 }
@@ -36,6 +45,8 @@ export function MessageList(props: { room: RoomStore }) {
   const last = () => props.room.messages().at(-1);
   const lastOutgoing = () => props.room.outbox().at(-1)?.clientId;
 
+  /** The seq of the message the live region reads out. */
+  let announced: number | undefined;
   // A new newest message (the DOM is already updated when this runs).
   createEffect(
     on(last, (message, previous) => {
@@ -45,9 +56,20 @@ export function MessageList(props: { room: RoomStore }) {
       const mine = !!message.sender && message.sender.id === me()?.id;
       if (atBottom || mine) scrollToBottom();
       else setUnseen((n) => n + 1);
-      if (!mine) setAnnouncement(`${message.sender?.username ?? t('message.deletedUser')}: ${message.content}`);
+      if (!mine && !message.deletedAt) {
+        announced = message.seq;
+        setAnnouncement(`${message.sender?.username ?? t('message.deletedUser')}: ${message.content}`);
+      }
     }),
   );
+  // A deleted message's content is not kept anywhere on the page, the live region included.
+  createEffect(() => {
+    const messages = props.room.messages();
+    if (announced !== undefined && messages.find((m) => m.seq === announced)?.deletedAt) {
+      announced = undefined;
+      setAnnouncement('');
+    }
+  });
   // Something we sent: always show it.
   createEffect(on(lastOutgoing, (id, previous) => id && id !== previous && scrollToBottom(), { defer: true }));
 
@@ -60,11 +82,10 @@ export function MessageList(props: { room: RoomStore }) {
 
   onMount(() => scrollToBottom());
 
-  const rows = () => {
-    const confirmed = props.room.messages();
-    const pending = props.room.outbox();
-    return [...confirmed, ...pending];
-  };
+  const rows = createMemo((): Row[] => [...props.room.messages(), ...props.room.outbox()]);
+  const keys = createMemo(() => rows().map(keyOf), [], { equals: sameKeys });
+  const at = createMemo(() => new Map(keys().map((k, i) => [k, i])));
+  const isAdmin = () => me()?.role === 'ADMIN';
 
   return (
     <div class="messages-wrap">
@@ -89,16 +110,25 @@ export function MessageList(props: { room: RoomStore }) {
           </div>
         </Show>
         <ol class="message-list">
-          <For each={rows()}>
-            {(m, i) => (
-              <MessageItem
-                message={m}
-                mine={!!m.sender && m.sender.id === me()?.id}
-                continued={continues(rows()[i() - 1], m)}
-                onRetry={() => props.room.retry(m.clientId!)}
-                onDiscard={() => props.room.discard(m.clientId!)}
-              />
-            )}
+          <For each={keys()}>
+            {(key) => {
+              // The row's message now; a row about to go keeps its last one until removed.
+              const m = createMemo<Row>((last) => rows()[at().get(key) ?? -1] ?? last, rows()[at().get(key)!]);
+              const mine = () => !!m().sender && m().sender!.id === me()?.id;
+              return (
+                <MessageItem
+                  message={m()}
+                  mine={mine()}
+                  continued={continues(rows()[(at().get(key) ?? 0) - 1], m())}
+                  canEdit={mine()}
+                  canDelete={mine() || isAdmin()}
+                  onEdit={(content) => props.room.edit((m() as Message).id, content)}
+                  onDelete={() => props.room.remove((m() as Message).id)}
+                  onRetry={() => props.room.retry(m().clientId!)}
+                  onDiscard={() => props.room.discard(m().clientId!)}
+                />
+              );
+            }}
           </For>
         </ol>
       </div>

@@ -17,8 +17,11 @@ graphql(`
     seq
     room
     content
+    version
     clientId
     createdAt
+    editedAt
+    deletedAt
     sender {
       ...UserFields
     }
@@ -99,7 +102,7 @@ export const RoomMessagesQuery = graphql(`
   query RoomMessages($name: String!, $last: Int, $before: String) {
     room(name: $name) {
       name
-      lastSeq
+      version
       messages(last: $last, before: $before) {
         edges {
           node {
@@ -115,10 +118,67 @@ export const RoomMessagesQuery = graphql(`
   }
 `);
 
-export const MessageAddedSubscription = graphql(`
-  subscription MessageAdded($room: String!, $after: Int) {
-    messageAdded(room: $room, after: $after) {
-      ...MessageFields
+// Every room page subscribes with this same selection, so the server executes and
+// serialises each event once for all of them (server/delivery/broadcast.ts shareKey): the
+// message's fields are therefore listed here, not spread from MessageFields (a fragment
+// spread would key the sharing on the variables, `after` included). The type checker still
+// holds them to MessageFields: room.ts passes `message` on as a Message.
+export const RoomEventsSubscription = graphql(`
+  subscription RoomEvents($room: String!, $after: Int) {
+    roomEvents(room: $room, after: $after) {
+      __typename
+      version
+      ... on MessagePosted {
+        message {
+          id
+          seq
+          room
+          content
+          version
+          clientId
+          createdAt
+          editedAt
+          deletedAt
+          sender {
+            id
+            username
+          }
+        }
+      }
+      ... on MessageEdited {
+        message {
+          id
+          seq
+          room
+          content
+          version
+          clientId
+          createdAt
+          editedAt
+          deletedAt
+          sender {
+            id
+            username
+          }
+        }
+      }
+      ... on MessageDeleted {
+        message {
+          id
+          seq
+          room
+          content
+          version
+          clientId
+          createdAt
+          editedAt
+          deletedAt
+          sender {
+            id
+            username
+          }
+        }
+      }
     }
   }
 `);
@@ -126,6 +186,22 @@ export const MessageAddedSubscription = graphql(`
 export const SendMessageMutation = graphql(`
   mutation SendMessage($room: String!, $content: String!, $clientId: String) {
     sendMessage(room: $room, content: $content, clientId: $clientId) {
+      ...MessageFields
+    }
+  }
+`);
+
+export const EditMessageMutation = graphql(`
+  mutation EditMessage($id: ID!, $content: String!) {
+    editMessage(id: $id, content: $content) {
+      ...MessageFields
+    }
+  }
+`);
+
+export const DeleteMessageMutation = graphql(`
+  mutation DeleteMessage($id: ID!) {
+    deleteMessage(id: $id) {
       ...MessageFields
     }
   }

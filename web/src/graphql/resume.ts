@@ -1,7 +1,7 @@
 // Resumable subscriptions. graphql-ws re-sends a subscription's payload when it reconnects;
 // an operation whose context has `resume` gets its variables from that function each time
-// the payload is sent, so `messageAdded(room, after: lastSeq)` resumes from the last
-// message the page holds instead of from where it started.
+// the payload is sent, so `roomEvents(room, after: version)` resumes after the last change
+// the page applied instead of from where it started.
 import type { Operation, SubscriptionOperation as FetchBody } from '@urql/core';
 
 declare module '@urql/core' {

@@ -118,7 +118,9 @@ export default function Index() {
                           {(m) => (
                             <span class="room-item-last">
                               <span class="room-item-sender">{m().sender?.username ?? t('message.deletedUser')}:</span>{' '}
-                              <MessageText text={m().content} />
+                              <Show when={!m().deletedAt} fallback={<em class="message-deleted">{t('message.deleted')}</em>}>
+                                <MessageText text={m().content} />
+                              </Show>
                             </span>
                           )}
                         </Show>
