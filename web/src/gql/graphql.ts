@@ -107,6 +107,8 @@ export type RoomEventsSubscriptionVariables = Exact<{
 
 
 export type RoomEventsSubscription = { roomEvents:
+    | { __typename: 'MemberJoined', version: number }
+    | { __typename: 'MemberLeft', version: number }
     | { __typename: 'MessageDeleted', version: number, message: { id: string, seq: number, room: string, content: string, version: number, clientId: string | null, createdAt: string, editedAt: string | null, deletedAt: string | null, sender: { id: string, username: string } | null } }
     | { __typename: 'MessageEdited', version: number, message: { id: string, seq: number, room: string, content: string, version: number, clientId: string | null, createdAt: string, editedAt: string | null, deletedAt: string | null, sender: { id: string, username: string } | null } }
     | { __typename: 'MessagePosted', version: number, message: { id: string, seq: number, room: string, content: string, version: number, clientId: string | null, createdAt: string, editedAt: string | null, deletedAt: string | null, sender: { id: string, username: string } | null } }
