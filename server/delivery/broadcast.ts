@@ -54,8 +54,9 @@ const isPushStream = (stream: object): stream is PushStream =>
 /**
  * The key under which an operation's results may be shared, or undefined when they may
  * not. The root field's own arguments (room, after) choose the events, not their shape,
- * so they are not part of the key; variables used inside the selection, directives and
- * fragments are (the whole document and variables then make the key).
+ * so they are not part of the key; what shapes the result is: the root field's alias and
+ * selection, the fragments it spreads, directives, and the values of the variables used
+ * inside the selection (not those only passed to the root field's arguments).
  */
 export function shareKey(
   args: Pick<ExecutionArgs, 'document' | 'operationName' | 'variableValues'>,
@@ -65,16 +66,33 @@ export function shareKey(
   if (operation?.operation !== 'subscription') return undefined;
   const [root, ...others] = operation.selectionSet.selections;
   if (others.length || root?.kind !== Kind.FIELD || !shareable.has(root.name.value)) return undefined;
-  let whole = Boolean(root.directives?.length);
-  if (root.selectionSet) {
-    visit(root.selectionSet, {
-      Variable: () => void (whole = true),
-      FragmentSpread: () => void (whole = true),
-      Directive: () => void (whole = true),
+  const variables = new Set<string>();
+  const spread = new Set<string>();
+  const collect = (node: Parameters<typeof visit>[0]) =>
+    visit(node, {
+      Variable: (v) => void variables.add(v.name.value),
+      FragmentSpread: (f) => void spread.add(f.name.value),
     });
+  if (root.selectionSet) collect(root.selectionSet);
+  for (const directive of root.directives ?? []) collect(directive);
+  // Fragments spread inside fragments too.
+  const fragments = new Map(
+    args.document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d] as const),
+  );
+  const printed: string[] = [];
+  for (const name of spread) {
+    const fragment = fragments.get(name);
+    if (!fragment) return undefined; // invalid document: nothing to share
+    printed.push(print(fragment));
+    collect(fragment);
   }
-  if (whole) return `${print(args.document)}|${JSON.stringify(args.variableValues ?? {})}`;
-  return `${root.alias?.value ?? ''}:${root.name.value}${root.selectionSet ? print(root.selectionSet) : ''}`;
+  const values = [...variables].sort().map((v) => [v, args.variableValues?.[v]]);
+  const directives = (root.directives ?? []).map((d) => print(d)).join(' ');
+  return [
+    `${root.alias?.value ?? ''}:${root.name.value}${directives}${root.selectionSet ? print(root.selectionSet) : ''}`,
+    ...printed.sort(),
+    values.length ? JSON.stringify(values) : '',
+  ].join('|');
 }
 
 type MaskError = (error: unknown, message: string) => Error;

@@ -23,13 +23,26 @@ describe('shareKey', () => {
     expect(key('subscription { m: messageAdded(room: "a") { seq content } }')).not.toBe(base);
   });
 
-  it('takes the whole document and variables when the selection uses variables, fragments or directives', () => {
+  it('takes in the variables used inside the selection, fragments and directives', () => {
     const q = 'subscription($x: Boolean!) { messageAdded(room: "a") { seq content @include(if: $x) } }';
     expect(key(q, { x: true })).not.toBe(key(q, { x: false }));
     const rootDirective = 'subscription { messageAdded(room: "a") @include(if: true) { seq } }';
     expect(key(rootDirective)).toContain('@include');
     const fragment = 'subscription { messageAdded(room: "a") { ...F } } fragment F on Message { seq }';
     expect(key(fragment)).toContain('fragment F');
+    expect(key(fragment)).not.toBe(key('subscription { messageAdded(room: "a") { ...F } } fragment F on Message { seq content }'));
+    // A fragment spread in a fragment counts too, and its variables.
+    const nested = 'subscription($y: Boolean!) { messageAdded(room: "a") { ...F } } fragment F on Message { ...G } fragment G on Message { seq @skip(if: $y) }';
+    expect(key(nested, { y: true })).not.toBe(key(nested, { y: false }));
+  });
+
+  it('with fragments, room and after still do not split subscribers (they only choose the events)', () => {
+    const q = 'subscription($room: String!, $after: Int) { roomEvents(room: $room, after: $after) { version ...E } } fragment E on RoomEvent { room }';
+    const shareable = new Set(['roomEvents']);
+    const a = shareKey({ document: parse(q), variableValues: { room: 'a', after: 1 } }, shareable);
+    const b = shareKey({ document: parse(q), variableValues: { room: 'b', after: 9 } }, shareable);
+    expect(a).toBeDefined();
+    expect(a).toBe(b);
   });
 
   it('is undefined for queries, mutations and other subscriptions', () => {

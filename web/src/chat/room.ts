@@ -72,7 +72,8 @@ export function createRoom(client: Client, name: string, me: () => User | null |
     if (event.version <= version) return;
     version = event.version;
     if (event.__typename === 'ResyncRequired') void resync();
-    else change([event.message]);
+    else if ('message' in event) change([event.message]);
+    // MemberJoined / MemberLeft: the members panel follows them; the messages do not change.
   }
 
   let resyncing: Promise<void> | undefined;
