@@ -92,6 +92,9 @@ export class ChatStore {
 
   /** A page of a room's history (Relay-style: the newest page unless first/after say otherwise). */
   messages(room: RoomInfo, args: PageArgs): Promise<Page<ChatMessage>> {
-    return this.reads.messages(room, messagesQuery(args));
+    const query = messagesQuery(args);
+    // A room nobody used, or one shown as such (a private room to a non-member): no history.
+    if (!room.id) return Promise.resolve({ nodes: [], hasPreviousPage: false, hasNextPage: false });
+    return this.reads.messages(room, query);
   }
 }
