@@ -255,6 +255,8 @@ export class ChatService {
       {
         feeds: this.messageFeeds,
         position: bySeq,
+        // A live-only subscriber starts at a new message, not at an edit or delete of an older one.
+        startsWith: (message) => !message.editedAt && !message.deletedAt,
         readAfter: (r, a, l) => this.store.since(r, a, l),
         budgets: this.options.budgets,
         log: this.options.log,

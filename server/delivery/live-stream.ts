@@ -40,6 +40,11 @@ export interface StreamDeps<T> {
   feeds: Feeds<T>;
   position: Position<T>;
   readAfter: ReadAfter<T>;
+  /**
+   * For a stream without `after`: whether an event may be its first (default: any). For
+   * messageAdded only a new message may: an edit of an older one is not an addition.
+   */
+  startsWith?: (event: T) => boolean;
   /** Instead of replaying more than `maxReplay` events: one `event(room, newest)`, then live ones. */
   resync?: { maxReplay: number; newest(room: string): Promise<number>; event(room: string, position: number): T };
   budgets: ClientBudgets;
@@ -103,8 +108,10 @@ export class LiveStream<T extends object> implements AsyncIterableIterator<T> {
       this.deps.metrics.deliveries.inc();
       return deliver(event);
     };
+    const startsWith = this.deps.startsWith;
     const fromFeed = (event: T) => {
       if (this.closed) return;
+      if (this.last === undefined && startsWith && !startsWith(event)) return;
       if (catchingUp) {
         pending.push(event);
         if (pending.length > MAX_QUEUED) this.fail(fellBehind(this.resumeAfter()));
