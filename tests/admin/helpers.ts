@@ -1,7 +1,7 @@
 // Helpers for the admin tests: the admin command line as operators run it, sign-in, an
 // event-stream (SSE) subscription read to its end.
 import { spawn } from 'node:child_process';
-import { gql, wsClient } from '../support/client.js';
+import { gql, sseSubscribe, wsClient } from '../support/client.js';
 import { REDIS_PREFIX, REDIS_URL, root } from '../support/server.js';
 
 export const PASSWORD = 'correct horse battery';
@@ -59,58 +59,8 @@ export const SET_ROLE = 'mutation($id:ID!,$r:Role!){ setUserRole(id:$id,role:$r)
  * messageAdded over server-sent events with `token`, from `after`: collects payloads
  * (data and errors) until the server ends the stream.
  */
-export async function sseSubscription(graphqlUrl: string, token: string, room: string, after = 0) {
-  const query = `subscription { messageAdded(room: "${room}", after: ${after}) { seq content } }`;
-  const abort = new AbortController();
-  const res = await fetch(`${graphqlUrl}?query=${encodeURIComponent(query)}`, {
-    headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` },
-    signal: abort.signal,
-  });
-  const payloads: { data?: any; errors?: { message: string; extensions?: { code?: string } }[] }[] = [];
-  const waiters: (() => void)[] = [];
-  let ended = false;
-  void (async () => {
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value;
-        let end;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const event = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = /^data: (.+)$/m.exec(event)?.[1];
-          if (data && data !== '') payloads.push(JSON.parse(data));
-          waiters.splice(0).forEach((w) => w());
-        }
-      }
-    } catch {
-      /* aborted */
-    }
-    ended = true;
-    waiters.splice(0).forEach((w) => w());
-  })();
-  return {
-    status: res.status,
-    payloads,
-    get ended() {
-      return ended;
-    },
-    close: () => abort.abort(),
-    async until(predicate: () => boolean, ms = 5000, what = 'condition') {
-      const deadline = Date.now() + ms;
-      while (!predicate()) {
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(payloads)}`);
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, left);
-          waiters.push(() => (clearTimeout(t), resolve()));
-        });
-      }
-    },
-  };
+export function sseSubscription(graphqlUrl: string, token: string, room: string, after = 0) {
+  return sseSubscribe(graphqlUrl, `subscription { messageAdded(room: "${room}", after: ${after}) { seq content } }`, { token });
 }
 
 /** `promise`, or a rejection naming `what` after `ms`. */

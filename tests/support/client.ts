@@ -221,3 +221,162 @@ export async function untilLive(sub: Subscription, probe: () => Promise<unknown>
   await sleep(100); // let in-flight probes arrive too
   return sub.messages.at(-1)!.seq;
 }
+
+/** A roomEvents event as the tests select it. */
+export interface RoomEventReceived {
+  __typename: 'MessagePosted' | 'MessageEdited' | 'MessageDeleted' | 'ResyncRequired';
+  room: string;
+  version: number;
+  message?: { id: string; seq: number; version: number; content: string; editedAt: string | null; deletedAt: string | null; sender: { username: string } | null };
+}
+
+const EVENT_MESSAGE = '{ id seq version content editedAt deletedAt sender { username } }';
+export const ROOM_EVENTS = `subscription($room:String!,$after:Int){
+  roomEvents(room:$room,after:$after){
+    __typename room version
+    ... on MessagePosted { message ${EVENT_MESSAGE} }
+    ... on MessageEdited { message ${EVENT_MESSAGE} }
+    ... on MessageDeleted { message ${EVENT_MESSAGE} }
+  }
+}`;
+
+export const EDIT = 'mutation($id:ID!,$c:String!){ editMessage(id:$id,content:$c){ id seq version content editedAt deletedAt } }';
+export const DELETE = 'mutation($id:ID!){ deleteMessage(id:$id){ id seq version content editedAt deletedAt } }';
+
+/** Subscribes to roomEvents (or another query with the same variables) and collects what arrives. */
+export function subscribeEvents(client: Client, room: string, after?: number, query = ROOM_EVENTS) {
+  const events: RoomEventReceived[] = [];
+  const errors: any[] = [];
+  let completed = false;
+  const waiters: (() => void)[] = [];
+  const wake = () => waiters.splice(0).forEach((w) => w());
+  const dispose = client.subscribe(
+    { query, variables: { room, after } },
+    {
+      next: (value) => {
+        if (value.errors) errors.push(...value.errors);
+        if (value.data) events.push((value.data as { roomEvents: RoomEventReceived }).roomEvents);
+        wake();
+      },
+      error: (err) => {
+        errors.push(err);
+        wake();
+      },
+      complete: () => {
+        completed = true;
+        wake();
+      },
+    },
+  );
+  return {
+    events,
+    errors,
+    get completed() {
+      return completed;
+    },
+    dispose,
+    /** Resolves when `predicate` holds, or rejects after `ms`. */
+    async until(predicate: () => boolean, ms = 5000, what = 'condition') {
+      const deadline = Date.now() + ms;
+      while (!predicate()) {
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          const got = events.map((e) => `${e.__typename}@${e.version}`);
+          throw new Error(`timed out waiting for ${what}; got [${got}], errors ${JSON.stringify(errors)}`);
+        }
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, left);
+          waiters.push(() => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+      }
+    },
+  };
+}
+
+export type EventSubscription = ReturnType<typeof subscribeEvents>;
+
+/**
+ * deliveredBeforeMarker for roomEvents: a room's events arrive in version order, so once
+ * the marker message's MessagePosted is in, anything delivered before it is too.
+ */
+export async function eventsBeforeMarker(sub: EventSubscription, sendMarker: () => Promise<{ id: string }>) {
+  const marker = await sendMarker();
+  const isMarker = (e: RoomEventReceived) => e.__typename === 'MessagePosted' && e.message?.id === marker.id;
+  await sub.until(() => sub.events.some(isMarker), 5000, 'the marker message');
+  const at = sub.events.findIndex(isMarker);
+  expect(sub.events.slice(at + 1), 'nothing after the marker').toEqual([]);
+  return sub.events.slice(0, at);
+}
+
+/** untilLive for roomEvents: sends probes until one arrives; returns the version of the last event seen. */
+export async function untilEventsLive(sub: EventSubscription, probe: () => Promise<unknown>, ms = 10_000): Promise<number> {
+  const deadline = Date.now() + ms;
+  while (sub.events.length === 0) {
+    if (Date.now() > deadline) throw new Error(`subscription never went live; errors ${JSON.stringify(sub.errors)}`);
+    await probe();
+    await sub.until(() => sub.events.length > 0, 200).catch(() => {});
+  }
+  await sleep(100); // let in-flight probes arrive too
+  return sub.events.at(-1)!.version;
+}
+
+/**
+ * A subscription over server-sent events (GET with `accept: text/event-stream`):
+ * collects payloads (data and errors) until the server ends the stream or close().
+ */
+export async function sseSubscribe(graphqlUrl: string, query: string, options: { token?: string; variables?: Record<string, unknown> } = {}) {
+  const abort = new AbortController();
+  const params = new URLSearchParams({ query, ...(options.variables ? { variables: JSON.stringify(options.variables) } : {}) });
+  const res = await fetch(`${graphqlUrl}?${params}`, {
+    headers: { accept: 'text/event-stream', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
+    signal: abort.signal,
+  });
+  const payloads: { data?: any; errors?: { message: string; extensions?: { code?: string } }[] }[] = [];
+  const waiters: (() => void)[] = [];
+  let ended = false;
+  void (async () => {
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const event = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = /^data: (.+)$/m.exec(event)?.[1];
+          if (data && data !== '') payloads.push(JSON.parse(data));
+          waiters.splice(0).forEach((w) => w());
+        }
+      }
+    } catch {
+      /* aborted */
+    }
+    ended = true;
+    waiters.splice(0).forEach((w) => w());
+  })();
+  return {
+    status: res.status,
+    payloads,
+    get ended() {
+      return ended;
+    },
+    close: () => abort.abort(),
+    async until(predicate: () => boolean, ms = 5000, what = 'condition') {
+      const deadline = Date.now() + ms;
+      while (!predicate()) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(payloads)}`);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, left);
+          waiters.push(() => (clearTimeout(t), resolve()));
+        });
+      }
+    },
+  };
+}
