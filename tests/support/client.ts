@@ -237,6 +237,8 @@ export const ROOM_EVENTS = `subscription($room:String!,$after:Int){
     ... on MessagePosted { message ${EVENT_MESSAGE} }
     ... on MessageEdited { message ${EVENT_MESSAGE} }
     ... on MessageDeleted { message ${EVENT_MESSAGE} }
+    ... on MemberJoined { user { username } }
+    ... on MemberLeft { user { username } }
   }
 }`;
 
