@@ -255,6 +255,7 @@ export class ChatService {
       {
         feeds: this.messageFeeds,
         position: bySeq,
+        newest: async (r) => (await this.store.room(r)).lastSeq,
         // A live-only subscriber starts at a new message, not at an edit or delete of an older one.
         startsWith: (message) => !message.editedAt && !message.deletedAt,
         readAfter: (r, a, l) => this.store.since(r, a, l),
@@ -283,9 +284,9 @@ export class ChatService {
         feeds: this.feeds,
         position: byVersion,
         readAfter: (r, a, l) => this.store.eventsSince(r, a, l),
+        newest: async (r) => (await this.store.room(r)).version,
         resync: {
           maxReplay: this.options.maxReplayEvents,
-          newest: async (r) => (await this.store.room(r)).version,
           event: (r, version) => ({ kind: 'resync', room: r, version }),
         },
         budgets: this.options.budgets,

@@ -46,7 +46,9 @@ export interface StreamDeps<T> {
    */
   startsWith?: (event: T) => boolean;
   /** Instead of replaying more than `maxReplay` events: one `event(room, newest)`, then live ones. */
-  resync?: { maxReplay: number; newest(room: string): Promise<number>; event(room: string, position: number): T };
+  resync?: { maxReplay: number; event(room: string, position: number): T };
+  /** The room's newest stored position: an `after` beyond it is refused (a client from a restored database, say). */
+  newest(room: string): Promise<number>;
   budgets: ClientBudgets;
   log: Logger;
   metrics: Pick<Metrics, 'deliveries' | 'subscriptions'>;
@@ -132,7 +134,7 @@ export class LiveStream<T extends object> implements AsyncIterableIterator<T> {
       this.leave = await this.deps.feeds.join(this.room, fromFeed);
       if (this.closed) return this.leave();
       if (catchingUp) {
-        await this.resyncIfFarBehind(give);
+        await this.checkAfter(give);
         await this.replay(give);
         flush();
       }
@@ -141,12 +143,22 @@ export class LiveStream<T extends object> implements AsyncIterableIterator<T> {
     }
   }
 
-  /** A reader too far behind gets one resync event at the room's newest position instead of a replay. */
-  private async resyncIfFarBehind(give: (event: T) => void | Promise<void>) {
+  /**
+   * Before a replay: an `after` beyond the room's newest position is refused (nothing would
+   * ever arrive); a reader too far behind gets one resync event at the newest position
+   * instead of the replay.
+   */
+  private async checkAfter(give: (event: T) => void | Promise<void>) {
+    if (this.last === undefined) return;
+    const newest = await this.deps.newest(this.room);
+    if (this.last > newest) {
+      throw new AppError('BAD_USER_INPUT', `\`after\` (${this.last}) is beyond the newest position of this room (${newest}): subscribe again with after ≤ ${newest}.`, {
+        field: 'after',
+        newest,
+      });
+    }
     const resync = this.deps.resync;
-    if (!resync || this.last === undefined) return;
-    const newest = await resync.newest(this.room);
-    if (newest - this.last <= resync.maxReplay) return;
+    if (!resync || newest - this.last <= resync.maxReplay) return;
     const taken = give(resync.event(this.room, newest));
     if (taken) await this.withinStall(taken);
   }

@@ -34,7 +34,7 @@ function world(stored = 0, budgets = new ClientBudgets({ replaysAtOnce: 2, buffe
     return event;
   };
   for (let i = 0; i < stored; i++) store();
-  const deps = { feeds, position, readAfter, budgets, log, metrics: createMetrics() };
+  const deps = { feeds, position, readAfter, newest: async () => events.at(-1)?.seq ?? 0, budgets, log, metrics: createMetrics() };
   const stream = (after?: number, client = 'a') => new LiveStream<Event>(deps, 'r', after, client);
   return { bus, store, stream, reads, budgets, publish: async () => bus.publish(store()) };
 }
@@ -54,6 +54,24 @@ describe('live stream', () => {
     await w.publish();
     expect([...first, ...(await take(s, 2))]).toEqual([3, 4, 5, 6, 7]);
     await s.return();
+  });
+
+  it('refuses an `after` beyond the newest stored event, saying where the room is', async () => {
+    const w = world(3);
+    const it = w.stream(5);
+    const err = await it.next().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).code).toBe('BAD_USER_INPUT');
+    expect((err as AppError).details).toMatchObject({ field: 'after', newest: 3 });
+    // At the newest position exactly: fine, live events follow.
+    const ok = w.stream(3);
+    const next = ok.next();
+    await w.publish();
+    expect((await next).value?.seq).toBe(4);
+    await ok.return();
   });
 
   it('reads the replay one page at a time, only as the reader takes it', async () => {
