@@ -4,48 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'graphql-ws';
 import { freshDatabase, providers, type TestDatabase } from '../support/db.js';
 import { startServer, type RunningServer } from '../support/server.js';
-import { gql, send, signUp, uniqueRoom, wsClient } from '../support/client.js';
-
-const ROOM_EVENTS = `subscription($room:String!,$after:Int){
-  roomEvents(room:$room,after:$after){
-    __typename room version
-    ... on MessagePosted { message { id seq content editedAt deletedAt } }
-    ... on MessageEdited { message { id seq content editedAt deletedAt } }
-    ... on MessageDeleted { message { id seq content editedAt deletedAt } }
-    ... on MemberJoined { user { username } }
-  }
-}`;
-
-interface Event {
-  __typename: string;
-  room: string;
-  version: number;
-  message?: { id: string; seq: number; content: string; editedAt: string | null; deletedAt: string | null };
-}
-
-function subscribeEvents(client: Client, room: string, after?: number) {
-  const events: Event[] = [];
-  const errors: unknown[] = [];
-  const dispose = client.subscribe(
-    { query: ROOM_EVENTS, variables: { room, after } },
-    {
-      next: (v) => {
-        if (v.errors) errors.push(...v.errors);
-        if (v.data) events.push((v.data as { roomEvents: Event }).roomEvents);
-      },
-      error: (e) => errors.push(e),
-      complete: () => {},
-    },
-  );
-  const until = async (predicate: () => boolean, what: string) => {
-    const deadline = Date.now() + 5000;
-    while (!predicate()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify({ events, errors })}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-  return { events, errors, dispose, until };
-}
+import { gql, send, signUp, subscribeEvents, uniqueRoom, wsClient } from '../support/client.js';
 
 const EDIT = 'mutation($id:ID!,$c:String!){ editMessage(id:$id,content:$c){ id content editedAt version } }';
 const DELETE = 'mutation($id:ID!){ deleteMessage(id:$id){ id content deletedAt version } }';
@@ -82,8 +41,8 @@ describe.each(providers)('room events on %s', (provider) => {
     expect(deleted.data.deleteMessage).toMatchObject({ id: two.id, content: '', version: 5 });
 
     // Sending to a public room joins the sender first: MemberJoined takes version 1.
-    await live.until(() => live.events.length >= 5, 'five events');
-    expect(live.events.map((e) => [e.__typename, e.version, e.message?.content])).toEqual([
+    await live.until(() => live.values.length >= 5, 5000, 'five events');
+    expect(live.values.map((e) => [e.__typename, e.version, e.message?.content])).toEqual([
       ['MemberJoined', 1, undefined],
       ['MessagePosted', 2, 'one'],
       ['MessagePosted', 3, 'two'],
@@ -92,8 +51,8 @@ describe.each(providers)('room events on %s', (provider) => {
     ]);
 
     const replay = subscribeEvents(client(), room, 0);
-    await replay.until(() => replay.events.length >= 3, 'the replay');
-    expect(replay.events.map((e) => [e.__typename, e.version, e.message?.content])).toEqual([
+    await replay.until(() => replay.values.length >= 3, 5000, 'the replay');
+    expect(replay.values.map((e) => [e.__typename, e.version, e.message?.content])).toEqual([
       ['MemberJoined', 1, undefined],
       ['MessageEdited', 4, 'one, corrected'],
       ['MessageDeleted', 5, ''],
