@@ -128,6 +128,9 @@ export class Membership {
   /** A member of a private room adds someone. */
   async addMember(rawName: string, username: string, viewer: Viewer): Promise<MembershipInfo> {
     const { room, member } = await this.visibleRoom(rawName, viewer);
+    // A non-member is told the room is private, as sendMessage and joinRoom tell them (not
+    // "use joinRoom", which the room they see as unused would get, and which they cannot).
+    if (!member && (await this.visibilityOf(room.name)) !== 'public') throw privateRoom();
     if (room.visibility === 'public') throw badInput('Anyone can join a public room: they use joinRoom.', { field: 'room' });
     if (room.visibility === 'direct') throw badInput('A direct room has exactly two members.', { field: 'room' });
     if (!member) throw privateRoom();
