@@ -34,7 +34,7 @@ const privateRoom = () => new AppError('FORBIDDEN', 'This room is private: a mem
 export class Membership {
   /** Room name → visibility (it never changes once a room exists). */
   private readonly visibilities = new Map<string, Visibility>();
-  /** "room\nuser" of memberships seen (forgotten when the user leaves, on every process). */
+  /** "room\nuser" of public rooms' memberships seen (forgotten when the user leaves, on the processes that hear of it). */
   private readonly members = new Set<string>();
 
   constructor(
@@ -58,8 +58,9 @@ export class Membership {
 
   /** Whether `viewer` may read the room (cheap after the first look). */
   async canRead(name: string, viewer: Viewer | null | undefined): Promise<boolean> {
-    if ((await this.visibilityOf(name)) === 'public') return true;
-    return !!viewer && (await this.isMember(name, viewer.id));
+    const visibility = await this.visibilityOf(name);
+    if (visibility === 'public') return true;
+    return !!viewer && (await this.isMember(name, viewer.id, visibility));
   }
 
   /**
@@ -68,7 +69,7 @@ export class Membership {
    */
   async beforeWrite(name: string, sender: Viewer): Promise<Visibility> {
     const visibility = await this.visibilityOf(name);
-    if (await this.isMember(name, sender.id)) return visibility;
+    if (await this.isMember(name, sender.id, visibility)) return visibility;
     if (visibility !== 'public') throw privateRoom();
     await this.applied(await this.store.members.join(name, sender), sender.id, name, 'public');
     return visibility;
@@ -87,11 +88,17 @@ export class Membership {
     this.visibilities.set(name, visibility);
   }
 
-  private async isMember(name: string, userId: string): Promise<boolean> {
+  /**
+   * Whether the user is a member. Only public rooms' memberships are cached: this process
+   * hears of a removal made elsewhere only while it watches that user's channel (an open
+   * stream of theirs here), so a cached private membership could outlive a removal on
+   * another process and let the removed member read and send here.
+   */
+  private async isMember(name: string, userId: string, visibility: Visibility): Promise<boolean> {
     const key = `${name}\n${userId}`;
-    if (this.members.has(key)) return true;
+    if (visibility === 'public' && this.members.has(key)) return true;
     const member = !!(await this.store.members.membership(name, userId));
-    if (member) {
+    if (member && visibility === 'public') {
       if (this.members.size >= CACHE_MAX) this.members.clear();
       this.members.add(key);
     }
@@ -111,7 +118,7 @@ export class Membership {
   async joinRoom(rawName: string, viewer: Viewer): Promise<MembershipInfo> {
     const name = roomName(rawName);
     const visibility = await this.visibilityOf(name);
-    if (visibility !== 'public' && !(await this.isMember(name, viewer.id))) throw privateRoom();
+    if (visibility !== 'public' && !(await this.isMember(name, viewer.id, visibility))) throw privateRoom();
     const change = await this.store.members.join(name, viewer);
     await this.applied(change, viewer.id, name, visibility);
     return change.membership!;
