@@ -129,4 +129,25 @@ describe('membership across two server processes on one Redis and PostgreSQL', {
     await marker.until(() => marker.values.some((v) => v.id === m.id), 5000, 'the marker');
     expect(replay.values.map((v) => v.id), 'a replay on B').not.toContain(secret.id);
   });
+
+  it('leaving a public room on A, then sending to it through B (which had seen them as a member) joins them again', async () => {
+    const pat = await signUp(a.graphqlUrl, 'pat');
+    const room = uniqueRoom('public');
+    await send(b.graphqlUrl, pat.token, room, 'first, through B'); // joins
+    await send(b.graphqlUrl, pat.token, room, 'second, through B'); // B has seen pat as a member
+    expect(dataOf(await gql(a.graphqlUrl, LEAVE_ROOM, { room }, pat.token)).leaveRoom).toBe(true);
+    await send(b.graphqlUrl, pat.token, room, 'again, through B');
+    const view = dataOf(await gql(a.graphqlUrl, 'query($r:String!){ room(name:$r){ viewerMembership { lastReadSeq } } }', { r: room }, pat.token));
+    expect(view.room.viewerMembership).toEqual({ lastReadSeq: 3 });
+    const events = track(subscribeEvents(client(pat.token), room, 0));
+    await events.until(() => events.values.length >= 6, 5000, 'the replay');
+    expect(events.values.map((e) => [e.__typename, e.version])).toEqual([
+      ['MemberJoined', 1],
+      ['MessagePosted', 2],
+      ['MessagePosted', 3],
+      ['MemberLeft', 4],
+      ['MemberJoined', 5],
+      ['MessagePosted', 6],
+    ]);
+  });
 });
