@@ -87,8 +87,17 @@ describe('membership across two server processes on one Redis and PostgreSQL', {
       await activity.until(() => activity.values.some((v) => v.room === room), 200).catch(() => {});
     }
 
+    const viewerEvents = track(subscribeWs<{ __typename: string; room: string }>(client(bob.token), 'subscription { viewerEvents { __typename room } }', {}, 'viewerEvents'));
+    // viewerEvents is live only: join throwaway public rooms through A until one shows on B.
+    while (!viewerEvents.values.length) {
+      dataOf(await gql(a.graphqlUrl, 'mutation($r:String!){ joinRoom(room:$r){ lastReadSeq } }', { r: uniqueRoom('probe') }, bob.token));
+      await viewerEvents.until(() => viewerEvents.values.length > 0, 200).catch(() => {});
+    }
+
     expect(dataOf(await gql(a.graphqlUrl, REMOVE_MEMBER, { room, username: bob.username }, owner.token)).removeMember).toBe(true);
     await endedForbidden(streamsOnB, 'removed');
+    await viewerEvents.until(() => viewerEvents.values.some((e) => e.room === room), 5000, 'MembershipRemoved on B');
+    expect(viewerEvents.values.filter((e) => e.room === room)).toEqual([{ __typename: 'MembershipRemoved', room }]);
 
     // roomActivity stays open but carries the room no more: a public marker comes after.
     const after = await send(a.graphqlUrl, owner.token, room, 'after the removal');

@@ -120,7 +120,10 @@ describe.each(providers)('membership on %s', (provider) => {
       // A message of the room is "no such message" to them.
       const edit = await gql(url, 'mutation($id:ID!){ editMessage(id:$id, content:"mine now"){ id } }', { id: secretIds[0] }, eve.token);
       expect(errorCode(edit)).toBe('NOT_FOUND');
+      expect(errorCode(await gql(url, 'mutation($r:String!){ markRead(room:$r, seq:1){ lastReadSeq } }', { r: secret }, eve.token))).toBe('FORBIDDEN');
+      expect(errorCode(await gql(url, 'mutation($r:String!){ setRoomTopic(room:$r, topic:"mine"){ topic } }', { r: secret }, eve.token))).toBe('FORBIDDEN');
       const room = dataOf(await gql(url, ROOM_VIEW, { name: secret }, alice.token)).room;
+      expect(room.topic).toBe('the plans');
       expect(room.lastSeq).toBe(2);
       expect(room.members.edges.map((e: any) => e.node.user.username)).toEqual([alice.username, bob.username]);
       expect(room.messages.edges.map((e: any) => e.node.content)).toEqual(['secret one', 'secret two']);
@@ -192,6 +195,31 @@ describe.each(providers)('membership on %s', (provider) => {
       for (const h of hidden) expect({ values: h.values, errors: h.errors, ended: h.ended }).toEqual({ values: [], errors: [], ended: false });
       await sees(member, (v) => v.id === sent.id, 'the new message for the member');
       await sees(memberActivity, (v) => v.id === sent.id, "the member's activity");
+    });
+  });
+
+  describe('joining a private room while streams are open', () => {
+    it('a member added sends through REST, and the room shows up on their open roomActivity', async () => {
+      const [owner, newcomer] = await Promise.all([signUp(url, 'owner'), signUp(url, 'newcomer')]);
+      const room = await privateRoom(url, owner);
+      const activity = track(subscribeWs<{ id: string; room: string; content: string }>(client(newcomer.token), ACTIVITY, {}, 'roomActivity'));
+      const open = uniqueRoom('public');
+      for (let i = 0; !activity.values.some((v) => v.room === open); i++) {
+        await send(url, owner.token, open, `probe ${i}`);
+        await activity.until(() => activity.values.some((v) => v.room === open), 200).catch(() => {});
+      }
+      const before = await send(url, owner.token, room, 'before you came');
+      dataOf(await gql(url, ADD_MEMBER, { room, username: newcomer.username }, owner.token));
+      // The addition and the room's messages travel on different channels: send until one arrives.
+      for (let i = 0; !activity.values.some((v) => v.room === room); i++) {
+        await send(url, owner.token, room, `welcome ${i}`);
+        await activity.until(() => activity.values.some((v) => v.room === room), 200).catch(() => {});
+      }
+      expect(activity.values.map((v) => v.id)).not.toContain(before.id);
+
+      const viaRest = await rest(server.url, { room, json: { message: 'hello via REST' }, headers: { authorization: `Bearer ${newcomer.token}` } });
+      expect(viaRest.status, viaRest.text).toBe(200);
+      await activity.until(() => activity.values.some((v) => v.content === 'hello via REST'), 5000, 'their own REST message');
     });
   });
 
