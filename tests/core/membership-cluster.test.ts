@@ -144,7 +144,20 @@ describe('membership across two server processes on one Redis and PostgreSQL', {
     const room = uniqueRoom('public');
     await send(b.graphqlUrl, pat.token, room, 'first, through B'); // joins
     await send(b.graphqlUrl, pat.token, room, 'second, through B'); // B has seen pat as a member
+    // B hears of the leave on Redis; a witness's own event published on A after it reaches B
+    // after it (one connection each way keeps their order), so B has heard once it shows.
+    const witness = await signUp(a.graphqlUrl, 'witness');
+    const heard = track(subscribeWs<{ room: string }>(client(witness.token), 'subscription { viewerEvents { room } }', {}, 'viewerEvents'));
+    const joinThroughA = (r: string) => gql(a.graphqlUrl, 'mutation($r:String!){ joinRoom(room:$r){ lastReadSeq } }', { r }, witness.token);
+    while (!heard.values.length) {
+      dataOf(await joinThroughA(uniqueRoom('probe')));
+      await heard.until(() => heard.values.length > 0, 200).catch(() => {});
+    }
     expect(dataOf(await gql(a.graphqlUrl, LEAVE_ROOM, { room }, pat.token)).leaveRoom).toBe(true);
+    const after = uniqueRoom('after-leave');
+    dataOf(await joinThroughA(after));
+    await heard.until(() => heard.values.some((e) => e.room === after), 5000, "the witness's event on B");
+
     await send(b.graphqlUrl, pat.token, room, 'again, through B');
     const view = dataOf(await gql(a.graphqlUrl, 'query($r:String!){ room(name:$r){ viewerMembership { lastReadSeq } } }', { r: room }, pat.token));
     expect(view.room.viewerMembership).toEqual({ lastReadSeq: 3 });
