@@ -26,6 +26,8 @@ export interface ViewerChange {
 export interface Viewer extends UserRef {}
 
 const TOPIC_MAX = 250;
+/** The channel of removals every process hears (no user id looks like it). */
+const EVERY_PROCESS = '*removed';
 const CACHE_MAX = 50_000;
 
 const notMember = () => new AppError('FORBIDDEN', 'You are not a member of this room.');
@@ -34,7 +36,7 @@ const privateRoom = () => new AppError('FORBIDDEN', 'This room is private: a mem
 export class Membership {
   /** Room name → visibility (it never changes once a room exists). */
   private readonly visibilities = new Map<string, Visibility>();
-  /** "room\nuser" of public rooms' memberships seen (forgotten when the user leaves, on the processes that hear of it). */
+  /** "room\nuser" of public rooms' memberships seen (forgotten when the user leaves, on every process). */
   private readonly members = new Set<string>();
 
   constructor(
@@ -43,7 +45,13 @@ export class Membership {
     readonly channels: UserChannels<ViewerChange>,
     private readonly findUser: (username: string) => Promise<UserRef | null>,
     private readonly log: Logger,
-  ) {}
+  ) {
+    // Every process forgets a public membership removed on any process, not only those
+    // where the user has a stream open (which hear of it on the user's own channel).
+    channels.subscribe(EVERY_PROCESS, (change) => this.forget(change)).catch((err) => {
+      log.warn({ err: (err as Error).message }, 'could not listen for removed memberships');
+    });
+  }
 
   // --- Who sees what -------------------------------------------------------------------
 
@@ -204,8 +212,13 @@ export class Membership {
   }
 
   private async tell(change: ViewerChange) {
-    if (change.kind === 'removed') this.members.delete(`${change.room}\n${change.userId}`);
+    this.forget(change);
     await this.channels.publish(change.userId, change);
+    if (change.kind === 'removed') await this.channels.publish(EVERY_PROCESS, change);
+  }
+
+  private forget(change: ViewerChange) {
+    if (change.kind === 'removed') this.members.delete(`${change.room}\n${change.userId}`);
   }
 
   // --- Streams -------------------------------------------------------------------------
@@ -216,7 +229,7 @@ export class Membership {
    */
   watch(userId: string, onChange: (change: ViewerChange) => void): Promise<() => void> {
     return this.channels.subscribe(userId, (change) => {
-      if (change.kind === 'removed') this.members.delete(`${change.room}\n${change.userId}`);
+      this.forget(change);
       onChange(change);
     });
   }
