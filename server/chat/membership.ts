@@ -27,6 +27,8 @@ export interface ViewerChange {
 export interface Viewer extends UserRef {}
 
 const TOPIC_MAX = 250;
+/** The channel of removals every process hears (no user id looks like it). */
+const EVERY_PROCESS = '*removed';
 const CACHE_MAX = 50_000;
 
 const notMember = () => new AppError('FORBIDDEN', 'You are not a member of this room.');
@@ -35,7 +37,7 @@ const privateRoom = () => new AppError('FORBIDDEN', 'This room is private: a mem
 export class Membership {
   /** Room name → visibility (it never changes once a room exists). */
   private readonly visibilities = new Map<string, Visibility>();
-  /** "room\nuser" of memberships seen (forgotten when the user leaves, on every process). */
+  /** "room\nuser" of public rooms' memberships seen (forgotten when the user leaves, on every process). */
   private readonly members = new Set<string>();
 
   constructor(
@@ -46,7 +48,13 @@ export class Membership {
     /** Creating a room (createRoom, joining or opening one nobody used) counts against RATE_NEW_ROOMS_PER_HOUR. */
     private readonly limits: Pick<RateLimits, 'newRoom'>,
     private readonly log: Logger,
-  ) {}
+  ) {
+    // Every process forgets a public membership removed on any process, not only those
+    // where the user has a stream open (which hear of it on the user's own channel).
+    channels.subscribe(EVERY_PROCESS, (change) => this.forget(change)).catch((err) => {
+      log.warn({ err: (err as Error).message }, 'could not listen for removed memberships');
+    });
+  }
 
   // --- Who sees what -------------------------------------------------------------------
 
@@ -61,8 +69,9 @@ export class Membership {
 
   /** Whether `viewer` may read the room (cheap after the first look). */
   async canRead(name: string, viewer: Viewer | null | undefined): Promise<boolean> {
-    if ((await this.visibilityOf(name)) === 'public') return true;
-    return !!viewer && (await this.isMember(name, viewer.id));
+    const visibility = await this.visibilityOf(name);
+    if (visibility === 'public') return true;
+    return !!viewer && (await this.isMember(name, viewer.id, visibility));
   }
 
   /**
@@ -71,7 +80,7 @@ export class Membership {
    */
   async beforeWrite(name: string, sender: Viewer): Promise<Visibility> {
     const visibility = await this.visibilityOf(name);
-    if (await this.isMember(name, sender.id)) return visibility;
+    if (await this.isMember(name, sender.id, visibility)) return visibility;
     if (visibility !== 'public') throw privateRoom();
     await this.applied(await this.store.members.join(name, sender), sender.id, name, 'public');
     return visibility;
@@ -90,11 +99,17 @@ export class Membership {
     this.visibilities.set(name, visibility);
   }
 
-  private async isMember(name: string, userId: string): Promise<boolean> {
+  /**
+   * Whether the user is a member. Only public rooms' memberships are cached: this process
+   * hears of a removal made elsewhere only while it watches that user's channel (an open
+   * stream of theirs here), so a cached private membership could outlive a removal on
+   * another process and let the removed member read and send here.
+   */
+  private async isMember(name: string, userId: string, visibility: Visibility): Promise<boolean> {
     const key = `${name}\n${userId}`;
-    if (this.members.has(key)) return true;
+    if (visibility === 'public' && this.members.has(key)) return true;
     const member = !!(await this.store.members.membership(name, userId));
-    if (member) {
+    if (member && visibility === 'public') {
       if (this.members.size >= CACHE_MAX) this.members.clear();
       this.members.add(key);
     }
@@ -115,7 +130,7 @@ export class Membership {
   async joinRoom(rawName: string, viewer: Viewer): Promise<MembershipInfo> {
     const name = roomName(rawName);
     const visibility = await this.visibilityOf(name);
-    if (visibility !== 'public' && !(await this.isMember(name, viewer.id))) throw privateRoom();
+    if (visibility !== 'public' && !(await this.isMember(name, viewer.id, visibility))) throw privateRoom();
     if (!this.visibilities.has(name)) await this.limits.newRoom(viewer.id); // nobody used it yet: joining creates it
     const change = await this.store.members.join(name, viewer);
     await this.applied(change, viewer.id, name, visibility);
@@ -133,6 +148,9 @@ export class Membership {
   /** A member of a private room adds someone. */
   async addMember(rawName: string, username: string, viewer: Viewer): Promise<MembershipInfo> {
     const { room, member } = await this.visibleRoom(rawName, viewer);
+    // A non-member is told the room is private, as sendMessage and joinRoom tell them (not
+    // "use joinRoom", which the room they see as unused would get, and which they cannot).
+    if (!member && (await this.visibilityOf(room.name)) !== 'public') throw privateRoom();
     if (room.visibility === 'public') throw badInput('Anyone can join a public room: they use joinRoom.', { field: 'room' });
     if (room.visibility === 'direct') throw badInput('A direct room has exactly two members.', { field: 'room' });
     if (!member) throw privateRoom();
@@ -200,8 +218,13 @@ export class Membership {
   }
 
   private async tell(change: ViewerChange) {
-    if (change.kind === 'removed') this.members.delete(`${change.room}\n${change.userId}`);
+    this.forget(change);
     await this.channels.publish(change.userId, change);
+    if (change.kind === 'removed') await this.channels.publish(EVERY_PROCESS, change);
+  }
+
+  private forget(change: ViewerChange) {
+    if (change.kind === 'removed') this.members.delete(`${change.room}\n${change.userId}`);
   }
 
   // --- Streams -------------------------------------------------------------------------
@@ -212,7 +235,7 @@ export class Membership {
    */
   watch(userId: string, onChange: (change: ViewerChange) => void): Promise<() => void> {
     return this.channels.subscribe(userId, (change) => {
-      if (change.kind === 'removed') this.members.delete(`${change.room}\n${change.userId}`);
+      this.forget(change);
       onChange(change);
     });
   }

@@ -224,10 +224,11 @@ export async function untilLive(sub: Subscription, probe: () => Promise<unknown>
 
 /** A roomEvents event as the tests select it. */
 export interface RoomEventReceived {
-  __typename: 'MessagePosted' | 'MessageEdited' | 'MessageDeleted' | 'ResyncRequired';
+  __typename: 'MessagePosted' | 'MessageEdited' | 'MessageDeleted' | 'MemberJoined' | 'MemberLeft' | 'ResyncRequired';
   room: string;
   version: number;
   message?: { id: string; seq: number; version: number; content: string; editedAt: string | null; deletedAt: string | null; sender: { username: string } | null };
+  user?: { username: string } | null;
 }
 
 const EVENT_MESSAGE = '{ id seq version content editedAt deletedAt sender { username } }';
@@ -381,4 +382,146 @@ export async function sseSubscribe(graphqlUrl: string, query: string, options: {
       }
     },
   };
+}
+
+/** Signs an existing user in again: a second session (another device) of the same user. */
+export async function signIn(url: string, username: string, password = 'correct horse battery'): Promise<TestAccount> {
+  const r = await gql(url, 'mutation($u:String!,$p:String!){ signIn(username:$u,password:$p){ token user { id username } } }', { u: username, p: password });
+  if (!r.data) throw new Error(JSON.stringify(r.errors));
+  return { token: r.data.signIn.token, ...r.data.signIn.user };
+}
+
+/** What a subscription (any transport) collected: payloads' `field` values, errors, whether it ended. */
+export interface Collected<T> {
+  values: T[];
+  errors: any[];
+  readonly ended: boolean;
+  /** Resolves when `predicate` holds, or rejects after `ms`. */
+  until(predicate: () => boolean, ms?: number, what?: string): Promise<void>;
+  close(): void;
+}
+
+function collector<T>(close: () => void) {
+  const values: T[] = [];
+  const errors: any[] = [];
+  let ended = false;
+  const waiters: (() => void)[] = [];
+  const wake = () => waiters.splice(0).forEach((w) => w());
+  const collected: Collected<T> = {
+    values,
+    errors,
+    get ended() {
+      return ended;
+    },
+    close,
+    async until(predicate, ms = 5000, what = 'condition') {
+      const deadline = Date.now() + ms;
+      while (!predicate()) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify({ values, errors, ended })}`);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, left);
+          waiters.push(() => (clearTimeout(t), resolve()));
+        });
+      }
+    },
+  };
+  return {
+    collected,
+    payload(p: { data?: any; errors?: readonly any[] | null }, field: string) {
+      if (p.errors) errors.push(...p.errors);
+      if (p.data?.[field] !== undefined) values.push(p.data[field]);
+      wake();
+    },
+    error(err: unknown) {
+      errors.push(err);
+      ended = true;
+      wake();
+    },
+    end() {
+      ended = true;
+      wake();
+    },
+  };
+}
+
+/** Any subscription over graphql-ws: collects `data[field]` of each payload. */
+export function subscribeWs<T = any>(client: Client, query: string, variables: Record<string, unknown>, field: string): Collected<T> {
+  let dispose = () => {};
+  const c = collector<T>(() => dispose());
+  dispose = client.subscribe({ query, variables }, { next: (v) => c.payload(v, field), error: (e) => c.error(e), complete: () => c.end() });
+  return c.collected;
+}
+
+/**
+ * Any subscription over server-sent events (GET with the query in the URL, as EventSource
+ * does): collects `data[field]` of each payload until the server ends the stream.
+ */
+export async function subscribeSse<T = any>(graphqlUrl: string, query: string, variables: Record<string, unknown>, field: string, token?: string): Promise<Collected<T>> {
+  const abort = new AbortController();
+  const c = collector<T>(() => abort.abort());
+  const params = new URLSearchParams({ query, variables: JSON.stringify(variables) });
+  const res = await fetch(`${graphqlUrl}?${params}`, {
+    headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    signal: abort.signal,
+  });
+  if (res.status !== 200) throw new Error(`SSE subscription answered HTTP ${res.status}: ${await res.text()}`);
+  void (async () => {
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const event = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = /^data: (.+)$/m.exec(event)?.[1];
+          if (data) c.payload(JSON.parse(data), field);
+        }
+      }
+    } catch {
+      /* aborted */
+    }
+    c.end();
+  })();
+  return c.collected;
+}
+
+/** roomEvents over graphql-ws, collected as `values` (like subscribeWs); subscribeEvents above is the richer one. */
+export const collectEvents = (client: Client, room: string, after?: number) =>
+  subscribeWs<RoomEventReceived>(client, ROOM_EVENTS, { room, after }, 'roomEvents');
+
+// --- Membership --------------------------------------------------------------------------
+
+/** The error code of a GraphQL answer's first error (undefined: none). */
+export const errorCode = (r: GqlResult) => r.errors?.[0]?.extensions?.code as string | undefined;
+
+/** Error codes among what a subscription collected (GraphQL errors, or a graphql-ws error's list). */
+export const errorCodes = (errors: any[]): string[] =>
+  errors.flatMap((e) => (Array.isArray(e) ? e : [e])).map((e) => e?.extensions?.code ?? String(e?.message ?? e));
+
+/** `r.data`, failing the test with the errors when there are any. */
+export function dataOf<T = any>(r: GqlResult<T>): T {
+  expect(r.errors, 'GraphQL errors').toBeUndefined();
+  return r.data!;
+}
+
+export const CREATE_ROOM = `mutation($name:String!,$visibility:RoomVisibility!,$topic:String){
+  createRoom(name:$name,visibility:$visibility,topic:$topic){ id name visibility topic }
+}`;
+export const ADD_MEMBER = 'mutation($room:String!,$username:String!){ addMember(room:$room,username:$username){ user { username } lastReadSeq } }';
+export const REMOVE_MEMBER = 'mutation($room:String!,$username:String!){ removeMember(room:$room,username:$username) }';
+export const JOIN_ROOM = 'mutation($room:String!){ joinRoom(room:$room){ user { username } lastReadSeq } }';
+export const LEAVE_ROOM = 'mutation($room:String!){ leaveRoom(room:$room) }';
+export const OPEN_DIRECT = 'mutation($username:String!){ openDirectRoom(username:$username){ id name visibility members { edges { node { user { username } } } } } }';
+
+/** A private room made by `owner`, with `members` added. */
+export async function privateRoom(url: string, owner: TestAccount, members: TestAccount[] = [], topic?: string): Promise<string> {
+  const name = uniqueRoom('private');
+  dataOf(await gql(url, CREATE_ROOM, { name, visibility: 'PRIVATE', topic }, owner.token));
+  for (const m of members) dataOf(await gql(url, ADD_MEMBER, { room: name, username: m.username }, owner.token));
+  return name;
 }

@@ -151,9 +151,12 @@ export class Reads {
 
   /** A page of a room's history, oldest first within the page. */
   async messages(room: RoomInfo, query: MessagesQuery): Promise<Page<ChatMessage>> {
+    // No id: a room nobody used, or a private room shown to a non-member as one (its name
+    // alone must not reach its messages).
+    if (!room.id) return messagesPage(query, [], 0);
     const seq = { ...(query.after !== undefined && { gt: query.after }), ...(query.before !== undefined && { lt: query.before }) };
     const rows = await this.db.message.findMany({
-      where: { room: { name: room.name }, seq },
+      where: { roomId: room.id, seq },
       orderBy: { seq: query.forward ? 'asc' : 'desc' },
       take: query.take,
       include: messageInclude,

@@ -17,8 +17,11 @@ import { UserRef } from './user.js';
 export const MembershipRef = builder.objectRef<MembershipInfo>('Membership');
 
 /** Unread mentions of the viewer in a membership's room (one query per request for all of them). */
-async function mentionCount(m: MembershipInfo, ctx: Context): Promise<number> {
+async function mentionCount(m: MembershipInfo, ctx: Context, operation: string): Promise<number> {
   if (!m.room.id || m.room.lastSeq <= m.lastReadSeq) return 0;
+  // A subscription's context lives as long as it does: counts cached there would be stale
+  // at its next event.
+  if (operation === 'subscription') return (await ctx.store.members.mentionCounts(m.user.id, [m])).get(m.room.id) ?? 0;
   const cache = ((ctx as { mentionCounts?: Map<string, Promise<Map<string, number>>> }).mentionCounts ??= new Map());
   let counts = cache.get(m.user.id);
   if (!counts) {
@@ -42,7 +45,7 @@ MembershipRef.implement({
       description: "Messages after lastReadSeq (they are others': sending moves your own read position).",
       resolve: (m) => Math.max(0, m.room.lastSeq - m.lastReadSeq),
     }),
-    mentionCount: t.int({ description: 'Unread messages that mention the user.', resolve: (m, _args, ctx) => mentionCount(m, ctx) }),
+    mentionCount: t.int({ description: 'Unread messages that mention the user.', resolve: (m, _args, ctx, info) => mentionCount(m, ctx, info.operation.operation) }),
   }),
 });
 
