@@ -162,7 +162,8 @@ export class Membership {
 
   /** The room's creator or an admin removes a member. */
   async removeMember(rawName: string, username: string, viewer: Viewer): Promise<boolean> {
-    const { room, member } = await this.visibleRoom(rawName, viewer);
+    // Admins moderate every room, private ones included (without reading them).
+    const { room, member } = viewer.role === 'admin' ? await this.moderated(rawName) : await this.visibleRoom(rawName, viewer);
     if (!room.id || (!member && viewer.role !== 'admin')) throw notMember();
     if (room.creatorId !== viewer.id && viewer.role !== 'admin') {
       throw new AppError('FORBIDDEN', "Only the room's creator or an admin can remove members.");
@@ -194,13 +195,18 @@ export class Membership {
   }
 
   async setTopic(rawName: string, rawTopic: string | null | undefined, viewer: Viewer): Promise<RoomInfo> {
-    const { room, member } = await this.visibleRoom(rawName, viewer);
+    const { room, member } = viewer.role === 'admin' ? await this.moderated(rawName) : await this.visibleRoom(rawName, viewer);
     if (!room.id || (!member && viewer.role !== 'admin')) throw notMember();
     // Public rooms: their creator or an admin; private and direct rooms: any member.
     if (room.visibility === 'public' && room.creatorId !== viewer.id && viewer.role !== 'admin') {
       throw new AppError('FORBIDDEN', "Only the room's creator or an admin can set a public room's topic.");
     }
     return this.store.members.setTopic(room.id, topic(rawTopic));
+  }
+
+  /** A room as an admin acts on it: unmasked, whether or not they are a member. */
+  private async moderated(rawName: string): Promise<{ room: RoomInfo; member: null }> {
+    return { room: await this.store.room(rawName), member: null };
   }
 
   private async user(username: string): Promise<UserRef> {

@@ -30,6 +30,7 @@ import {
   type TestAccount,
 } from '../support/client.js';
 import { rest } from '../accounts/helpers.js';
+import { createAdmin } from '../admin/helpers.js';
 
 const ROOM_VIEW = `query($name:String!){ room(name:$name){
   id name lastSeq version visibility topic lastMessageAt lastMessage { id }
@@ -380,5 +381,22 @@ describe.each(providers)('membership on %s', (provider) => {
       for (const [query, variables] of calls) expect(errorCode(await gql(url, query, variables)), query).toBe('UNAUTHENTICATED');
       expect(await members()).toEqual([owner.username, member.username]);
     });
+  });
+
+  it('an admin who is not a member removes a member of a private room and sets its topic, yet still cannot read it', async () => {
+    const owner = await signUp(url, 'owner');
+    const member = await signUp(url, 'member');
+    const room = await privateRoom(url, owner, [member]);
+    await send(url, member.token, room, 'members only');
+    const admin = await createAdmin(db.url, url);
+    dataOf(await gql(url, REMOVE_MEMBER, { room, username: member.username }, admin.token));
+    const topic = await gql(url, 'mutation($r:String!){ setRoomTopic(room:$r, topic:"moderated"){ name } }', { r: room }, admin.token);
+    expect(topic.errors).toBeUndefined();
+    // The admin is shown the room as unused, like any non-member.
+    const seen = dataOf(await gql(url, ROOM_VIEW, { name: room }, admin.token)).room;
+    expect(seen).toMatchObject({ lastSeq: 0, topic: null, messages: { edges: [] } });
+    const mine = dataOf(await gql(url, ROOM_VIEW, { name: room }, owner.token)).room;
+    expect(mine.topic).toBe('moderated');
+    expect(mine.members.edges.map((e: { node: { user: { username: string } } }) => e.node.user.username)).toEqual([owner.username]);
   });
 });
