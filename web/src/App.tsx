@@ -7,7 +7,6 @@ import { locale, t } from './i18n';
 import { navigate, route } from './router';
 import { me } from './session';
 import { createMyRooms, MyRoomsContext } from './chat/my-rooms';
-import { displayName } from './chat/unread';
 import { roomPath } from './chat/rules';
 import { notifyWhileHidden } from './notify';
 import { Header } from './components/Header';
@@ -45,7 +44,7 @@ function SignedIn(props: { userId: string; children: JSX.Element }) {
   const myRooms = createMyRooms(client, props.userId, {
     onMention(message) {
       const m = myRooms.membership(message.room);
-      const where = m ? displayName(m, props.userId) : message.room;
+      const where = m ? myRooms.nameOf(m) : message.room;
       notifyWhileHidden(t('notify.mention', message.sender?.username ?? t('message.deletedUser'), where), message.content, message.room, () =>
         navigate(roomPath(message.room)),
       );

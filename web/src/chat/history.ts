@@ -51,7 +51,7 @@ export function createHistory(client: Client, name: string) {
     setLoadingOlder(true);
     const asked = generation;
     try {
-      const result = await client.query(RoomMessagesQuery, { name, last: 50, before: startCursor ?? null }).toPromise();
+      const result = await client.query(RoomMessagesQuery, { name, before: startCursor ?? null }).toPromise();
       const connection = result.data?.room?.messages;
       if (!connection || asked !== generation) return;
       startCursor = connection.pageInfo.startCursor ?? startCursor;

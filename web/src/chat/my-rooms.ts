@@ -6,6 +6,7 @@ import { createContext, createSignal, useContext } from 'solid-js';
 import type { Client } from '@urql/core';
 import {
   CreateRoomMutation,
+  DirectPeersQuery,
   JoinRoomMutation,
   LeaveRoomMutation,
   MarkReadMutation,
@@ -15,10 +16,11 @@ import {
   ViewerEventsSubscription,
   type MembershipSummary,
   type Message,
+  type User,
 } from '../graphql/documents';
 import { onReconnected } from '../connection';
 import { mentionsUser } from './mentions';
-import { reconcile, withActivity, withMembership, withoutRoom } from './unread';
+import { displayName, reconcile, withActivity, withMembership, withoutRoom } from './unread';
 
 export type Outcome<T = void> = { ok: true; value: T } | { ok: false; error?: string };
 
@@ -27,6 +29,24 @@ const errorOf = (result: { error?: { graphQLErrors: { message: string }[] } }) =
 export function createMyRooms(client: Client, meId: string, options: { onMention?: (message: Message) => void } = {}) {
   const [rooms, setRooms] = createSignal<readonly MembershipSummary[]>([]);
   const [state, setState] = createSignal<'loading' | 'ready' | 'error'>('loading');
+  /** The members of each direct room (room name → users), for calling it by the other person's name. */
+  const [peers, setPeers] = createSignal<ReadonlyMap<string, readonly User[]>>(new Map());
+  let peersLoading: Promise<void> | undefined;
+  function loadPeers(): Promise<void> {
+    peersLoading ??= client
+      .query(DirectPeersQuery, { first: 100 })
+      .toPromise()
+      .then((result) => {
+        const edges = result.data?.rooms.edges;
+        if (edges) setPeers(new Map(edges.map((e) => [e.node.name, e.node.members.edges.map((m) => m.node.user)])));
+      })
+      .finally(() => (peersLoading = undefined));
+    return peersLoading;
+  }
+  /** Direct rooms appear by viewerEvents or a reload: their people are asked for once each. */
+  function knowPeers(list: readonly MembershipSummary[]) {
+    if (list.some((m) => m.room.visibility === 'DIRECT' && !peers().has(m.room.name))) void loadPeers();
+  }
 
   // Subscribed before the query, so nothing between the two is lost (reconcile keeps the newer).
   const activity = client.subscription(RoomActivitySubscription, {}).subscribe((result) => {
@@ -42,7 +62,10 @@ export function createMyRooms(client: Client, meId: string, options: { onMention
     const event = result.data?.viewerEvents;
     if (!event) return;
     if (event.__typename === 'MembershipRemoved') setRooms((list) => withoutRoom(list, event.room));
-    else if ('membership' in event) setRooms((list) => withMembership(list, event.membership));
+    else if ('membership' in event) {
+      setRooms((list) => withMembership(list, event.membership));
+      knowPeers([event.membership]);
+    }
   });
 
   async function load() {
@@ -53,12 +76,15 @@ export function createMyRooms(client: Client, meId: string, options: { onMention
       return;
     }
     setRooms((current) => reconcile(current, edges.map((e) => e.node)));
+    knowPeers(rooms());
     setState('ready');
     for (const [room, seq] of early) void markRead(room, seq);
     early.clear();
   }
 
   const membership = (room: string) => rooms().find((r) => r.room.name === room);
+  /** What to call one of my rooms (a direct one: by the other person). */
+  const nameOf = (m: MembershipSummary) => displayName(m, peers().get(m.room.name), meId);
 
   const pendingReads = new Map<string, number>();
   /** Asked for before the list was loaded: done once it is. */
@@ -102,7 +128,7 @@ export function createMyRooms(client: Client, meId: string, options: { onMention
   async function openDirect(username: string): Promise<Outcome<string>> {
     const result = await client.mutation(OpenDirectRoomMutation, { username }).toPromise();
     if (!result.data) return { ok: false, error: errorOf(result) };
-    if (!membership(result.data.openDirectRoom.name)) void load();
+    if (!membership(result.data.openDirectRoom.name)) await Promise.all([load(), loadPeers()]);
     return { ok: true, value: result.data.openDirectRoom.name };
   }
 
@@ -114,6 +140,7 @@ export function createMyRooms(client: Client, meId: string, options: { onMention
     state,
     reload: load,
     membership,
+    nameOf,
     markRead,
     join,
     leave,

@@ -75,11 +75,14 @@ function sortByActivity(list: readonly MembershipSummary[]): readonly Membership
   return [...list].sort((a, b) => (b.room.lastMessageAt ?? '').localeCompare(a.room.lastMessageAt ?? ''));
 }
 
-/** What the sidebar calls a room: a direct room by the other person's name (its own name is an opaque id). */
-export function displayName(m: Pick<MembershipSummary, 'room'>, meId: string | undefined): string {
+/**
+ * What the page calls a room: a direct room by the other person's name (`members`: its
+ * members, when known), never by its own name, an opaque id ("…" until they are known).
+ */
+export function displayName(m: Pick<MembershipSummary, 'room'>, members: readonly User[] | undefined, meId: string | undefined): string {
   if (m.room.visibility !== 'DIRECT') return m.room.name;
-  const users: User[] = m.room.members.edges.map((e) => e.node.user);
-  return (users.find((u) => u.id !== meId) ?? users[0])?.username ?? m.room.name;
+  const other = members?.find((u) => u.id !== meId) ?? members?.[0];
+  return other?.username ?? '…';
 }
 
 /** The seq of the first message after the read position that someone else wrote (where the "new messages" divider goes). */

@@ -3,7 +3,6 @@
 // someone. On phones it is a drawer behind the header's "Rooms" button.
 import { createEffect, createSignal, For, Match, on, Show, Switch } from 'solid-js';
 import { useClient } from '@urql/solid';
-import { displayName } from '../chat/unread';
 import { useMyRooms } from '../chat/my-rooms';
 import { roomName, roomPath } from '../chat/rules';
 import { PublicRoomsQuery } from '../graphql/documents';
@@ -38,7 +37,7 @@ export function Sidebar() {
   const directs = () => myRooms.rooms().filter((m) => m.room.visibility === 'DIRECT');
 
   const Item = (props: { m: ReturnType<typeof myRooms.rooms>[number] }) => {
-    const name = () => displayName(props.m, me()?.id);
+    const name = () => myRooms.nameOf(props.m);
     return (
       <li>
         <Link

@@ -76,6 +76,7 @@ export const SignOutMutation = graphql(`
   }
 `);
 
+// The last message's own fields only: under the server's query cost limit with 50 rooms.
 export const RoomsQuery = graphql(`
   query Rooms($first: Int) {
     rooms(first: $first) {
@@ -85,7 +86,14 @@ export const RoomsQuery = graphql(`
           lastSeq
           lastMessageAt
           lastMessage {
-            ...MessageFields
+            id
+            seq
+            content
+            createdAt
+            deletedAt
+            sender {
+              ...UserFields
+            }
           }
         }
       }
@@ -101,8 +109,9 @@ export const RoomActivitySubscription = graphql(`
   }
 `);
 
+// Pages of 50, written out: the server's query cost limit prices a variable page size as 100.
 export const RoomMessagesQuery = graphql(`
-  query RoomMessages($name: String!, $last: Int, $before: String) {
+  query RoomMessages($name: String!, $before: String) {
     room(name: $name) {
       name
       version
@@ -111,7 +120,7 @@ export const RoomMessagesQuery = graphql(`
       viewerMembership {
         lastReadSeq
       }
-      messages(last: $last, before: $before) {
+      messages(last: 50, before: $before) {
         edges {
           node {
             ...MessageFields
@@ -254,11 +263,26 @@ graphql(`
       topic
       lastSeq
       lastMessageAt
-      members(first: 2) {
-        edges {
-          node {
-            user {
-              ...UserFields
+    }
+  }
+`);
+
+// Who a direct room is with (its own name is an opaque id). Apart from MembershipFields: the
+// server's depth limit counts fragment spreads, and viewerEvents would go past it.
+export const DirectPeersQuery = graphql(`
+  query DirectPeers($first: Int) {
+    rooms(first: $first, visibility: DIRECT) {
+      edges {
+        node {
+          name
+          members(first: 2) {
+            edges {
+              node {
+                user {
+                  id
+                  username
+                }
+              }
             }
           }
         }

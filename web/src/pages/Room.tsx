@@ -9,7 +9,7 @@ import { useClient } from '@urql/solid';
 import { createRoom } from '../chat/room';
 import { roomName } from '../chat/rules';
 import { useMyRooms } from '../chat/my-rooms';
-import { displayName, firstUnread } from '../chat/unread';
+import { firstUnread } from '../chat/unread';
 import { t } from '../i18n';
 import { navigate } from '../router';
 import { me } from '../session';
@@ -42,7 +42,7 @@ export default function Room(props: { name: string }) {
   const visibility = () => membership()?.room.visibility ?? room.info()?.visibility ?? 'PUBLIC';
   const label = () => {
     const m = membership();
-    return m ? displayName(m, me()?.id) : valid;
+    return m && myRooms ? myRooms.nameOf(m) : valid;
   };
   createEffect(() => (document.title = t('room.title', label())));
   const [showMembers, setShowMembers] = createSignal(false);
