@@ -18,6 +18,7 @@ const msg = (seq: number, clientId: string | null = null): Message => ({
   editedAt: null,
   deletedAt: null,
   sender: { id: 'u1', username: 'alice' },
+  mentions: [],
 });
 const edited = (seq: number, version: number, content: string): Message => ({
   ...msg(seq),

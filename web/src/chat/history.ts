@@ -5,9 +5,24 @@
 import { createSignal } from 'solid-js';
 import type { Client } from '@urql/core';
 import { RoomMessagesQuery, type Message } from '../graphql/documents';
+import type { RoomVisibility } from '../gql/graphql';
+
+export interface RoomInfo {
+  visibility: RoomVisibility;
+  topic: string | null;
+  /** The viewer's read position (null: not a member, or anonymous). */
+  lastReadSeq: number | null;
+}
 
 type FirstPage =
-  | { ok: true; messages: Message[]; /** The room's version as of the page (resume its events after it). */ version: number }
+  | {
+      ok: true;
+      messages: Message[];
+      /** The room's version as of the page (resume its events after it). */
+      version: number;
+      /** What the page says about the room: for a private room the viewer is not in, that of an unused one. */
+      info: RoomInfo;
+    }
   | { ok: false; message?: string };
 
 export function createHistory(client: Client, name: string) {
@@ -26,7 +41,8 @@ export function createHistory(client: Client, name: string) {
     const messages = room.messages.edges.map((e) => e.node);
     startCursor = room.messages.pageInfo.startCursor;
     setHasOlder(room.messages.pageInfo.hasPreviousPage);
-    return { ok: true, messages, version: room.version };
+    const info = { visibility: room.visibility, topic: room.topic ?? null, lastReadSeq: room.viewerMembership?.lastReadSeq ?? null };
+    return { ok: true, messages, version: room.version, info };
   }
 
   /** The page before the oldest one held; undefined when there is none or it failed. */
@@ -35,7 +51,7 @@ export function createHistory(client: Client, name: string) {
     setLoadingOlder(true);
     const asked = generation;
     try {
-      const result = await client.query(RoomMessagesQuery, { name, last: 50, before: startCursor ?? null }).toPromise();
+      const result = await client.query(RoomMessagesQuery, { name, before: startCursor ?? null }).toPromise();
       const connection = result.data?.room?.messages;
       if (!connection || asked !== generation) return;
       startCursor = connection.pageInfo.startCursor ?? startCursor;

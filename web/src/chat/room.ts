@@ -17,7 +17,7 @@ import type { Client, CombinedError } from '@urql/core';
 import { DeleteMessageMutation, EditMessageMutation, SendMessageMutation, type Message, type User } from '../graphql/documents';
 import { backoffDelay, connectionStatus, onReconnected } from '../connection';
 import { uuid } from './uuid';
-import { createHistory } from './history';
+import { createHistory, type RoomInfo } from './history';
 import { subscribeRoomEvents, type RoomEvent } from './live';
 import { patchOutgoing, restoreOutbox, saveOutbox, withoutOutgoing, type Outgoing } from './outbox';
 import { createDeliveryQueue, outcomeOf } from './delivery-queue';
@@ -31,6 +31,10 @@ export function createRoom(client: Client, name: string, me: () => User | null |
   const [messages, setMessages] = createSignal<readonly Message[]>([]);
   const [outbox, setOutboxSignal] = createSignal<readonly Outgoing[]>(restoreOutbox(name));
   const [loadState, setLoadState] = createSignal<LoadState>({ state: 'loading' });
+  /** The room as first loaded (visibility, topic, the read position on entering: the "new messages" divider stays there). */
+  const [info, setInfo] = createSignal<RoomInfo>();
+  /** Counts membership changes seen (MemberJoined / MemberLeft), for the members panel to follow. */
+  const [memberChanges, setMemberChanges] = createSignal(0);
   const history = createHistory(client, name);
   /** The newest room version applied: the room's events resume after it. */
   let version = 0;
@@ -74,6 +78,7 @@ export function createRoom(client: Client, name: string, me: () => User | null |
     if (event.__typename === 'ResyncRequired') void resync();
     else if ('message' in event) change([event.message]);
     // MemberJoined / MemberLeft: the members panel follows them; the messages do not change.
+    else setMemberChanges((n) => n + 1);
   }
 
   let resyncing: Promise<void> | undefined;
@@ -126,6 +131,7 @@ export function createRoom(client: Client, name: string, me: () => User | null |
       return;
     }
     version = page.version;
+    if (!info()) setInfo(page.info);
     addPage(page.messages);
     setLoadState({ state: 'ready' });
     live?.unsubscribe();
@@ -175,6 +181,8 @@ export function createRoom(client: Client, name: string, me: () => User | null |
     messages,
     outbox,
     loadState,
+    info,
+    memberChanges,
     hasOlder: history.hasOlder,
     loadingOlder: history.loadingOlder,
     load,

@@ -14,7 +14,7 @@ import { Link } from './Link';
 /** The counter shows from this share of the limit on. */
 const COUNTER_FROM = 0.9;
 
-export function Composer(props: { room: string; onSend: (text: string) => void }) {
+export function Composer(props: { room: string; /** What the room is called on the page (a direct room: the other person). */ label?: string; onSend: (text: string) => void }) {
   const [text, setText] = createSignal('');
   let input!: HTMLTextAreaElement;
   const signedOut = () => me() === null;
@@ -62,7 +62,7 @@ export function Composer(props: { room: string; onSend: (text: string) => void }
           rows="1"
           value={text()}
           disabled={signedOut()}
-          placeholder={t('composer.placeholder', props.room)}
+          placeholder={t('composer.placeholder', props.label ?? props.room)}
           aria-invalid={tooLong()}
           aria-describedby="composer-length"
           onInput={(event) => setText(event.currentTarget.value)}

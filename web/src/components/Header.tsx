@@ -1,5 +1,5 @@
 // The top bar: the app's name (home), the language switch, who is signed in, and for
-// admins a link to /admin/.
+// admins a link to /admin/. On phones, signed in: the button that opens the sidebar.
 import { Show } from 'solid-js';
 import { useClient } from '@urql/solid';
 import { t } from '../i18n';
@@ -9,13 +9,34 @@ import { Link } from './Link';
 import { Avatar } from './Avatar';
 import { LanguageSwitch } from './LanguageSwitch';
 import { ConnectionStatus } from './ConnectionStatus';
+import { drawerOpen, setDrawerOpen } from './Sidebar';
+import { useMyRooms } from '../chat/my-rooms';
 
-export function Header() {
+export function Header(props: { sidebar?: boolean }) {
   const client = useClient();
+  const myRooms = useMyRooms();
+  const unread = () => myRooms?.rooms().reduce((n, m) => n + (m.unreadCount > 0 ? 1 : 0), 0) ?? 0;
   const onAuthPage = () => ['signin', 'signup'].includes(route().page);
   return (
     <header class="topbar">
       <div class="topbar-inner">
+        <Show when={props.sidebar}>
+          <button
+            type="button"
+            class="button button-ghost sidebar-toggle"
+            aria-controls="sidebar"
+            aria-expanded={drawerOpen()}
+            onClick={() => setDrawerOpen(!drawerOpen())}
+          >
+            <span aria-hidden="true">☰</span>
+            <span class="sr-only">{t('sidebar.toggle')}</span>
+            <Show when={unread() > 0}>
+              <span class="badge badge-unread" aria-hidden="true">
+                {unread()}
+              </span>
+            </Show>
+          </button>
+        </Show>
         <Link href="/chat/" class="brand">
           <img src="/favicon.svg" alt="" width="24" height="24" />
           <span>{t('appName')}</span>

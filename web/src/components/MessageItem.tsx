@@ -17,6 +17,8 @@ import { MessageActions } from './MessageActions';
 export function MessageItem(props: {
   message: Message | Outgoing;
   mine: boolean;
+  /** Someone else's message that mentions the viewer: highlighted. */
+  mentionsMe?: boolean;
   /** Same sender as the message before, within a few minutes: drawn without the header. */
   continued?: boolean;
   canEdit?: boolean;
@@ -45,6 +47,7 @@ export function MessageItem(props: {
       class="message"
       classList={{
         'message-mine': props.mine,
+        'message-mentions-me': !!props.mentionsMe,
         'message-continued': !!props.continued,
         'message-pending': outgoing()?.state === 'sending' || outgoing()?.state === 'queued',
         'message-failed': outgoing()?.state === 'failed',
@@ -98,7 +101,7 @@ export function MessageItem(props: {
           </Match>
           <Match when={true}>
             <p class="message-text">
-              <MessageText text={props.message.content} />
+              <MessageText text={props.message.content} mentions={confirmed()?.mentions} />
             </p>
           </Match>
         </Switch>

@@ -3,12 +3,16 @@
 // messages keeps the reader's place. New messages from others are announced politely.
 // Rows are keyed by seq (an outgoing one by clientId), so an edited or deleted message is
 // the same row updated in place: an open editor, a pending confirmation and focus stay.
-import { createEffect, createMemo, createSignal, For, on, onMount, Show } from 'solid-js';
+// A "new messages" divider goes above `dividerBefore` (the first unread on entering), which
+// is scrolled into view; `onSeen` hears the newest message's seq whenever it is on screen
+// while the tab is visible (the read position follows it).
+import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
 import type { Message } from '../graphql/documents';
 import type { Outgoing } from '../chat/outbox';
 import type { RoomStore } from '../chat/room';
 import { t } from '../i18n';
 import { me } from '../session';
+import { mentionsUser } from '../chat/mentions';
 import { MessageItem } from './MessageItem';
 
 const NEAR_BOTTOM_PX = 48;
@@ -26,7 +30,7 @@ function continues(prev: Message | Outgoing | undefined, m: Message | Outgoing):
   return Date.parse(m.createdAt) - Date.parse(prev.createdAt) < GROUP_WINDOW_MS;
 }
 
-export function MessageList(props: { room: RoomStore }) {
+export function MessageList(props: { room: RoomStore; dividerBefore?: number; onSeen?: (seq: number) => void }) {
   let scroller!: HTMLDivElement;
   let atBottom = true;
   const [unseen, setUnseen] = createSignal(0);
@@ -40,7 +44,25 @@ export function MessageList(props: { room: RoomStore }) {
   const onScroll = () => {
     atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_BOTTOM_PX;
     if (atBottom) setUnseen(0);
+    checkSeen();
   };
+
+  /** Tells onSeen about the newest message when its row is on screen and the tab visible. */
+  const checkSeen = () => {
+    const newest = last();
+    if (!newest || !props.onSeen || document.visibilityState !== 'visible') return;
+    const row = scroller.querySelector<HTMLElement>(`.message[data-state="sent"][data-seq="${newest.seq}"]`);
+    if (!row) return;
+    const box = scroller.getBoundingClientRect();
+    const at = row.getBoundingClientRect();
+    if (at.top < box.bottom && at.bottom > box.top) props.onSeen(newest.seq);
+  };
+  document.addEventListener('visibilitychange', checkSeen);
+  window.addEventListener('focus', checkSeen);
+  onCleanup(() => {
+    document.removeEventListener('visibilitychange', checkSeen);
+    window.removeEventListener('focus', checkSeen);
+  });
 
   const last = () => props.room.messages().at(-1);
   const lastOutgoing = () => props.room.outbox().at(-1)?.clientId;
@@ -51,11 +73,12 @@ export function MessageList(props: { room: RoomStore }) {
   createEffect(
     on(last, (message, previous) => {
       if (!message || message === previous) return;
-      if (previous === undefined) return scrollToBottom(); // first page
+      if (previous === undefined) return showFirstPage();
       if (previous && message.seq <= previous.seq) return;
       const mine = !!message.sender && message.sender.id === me()?.id;
       if (atBottom || mine) scrollToBottom();
       else setUnseen((n) => n + 1);
+      checkSeen();
       if (!mine && !message.deletedAt) {
         announced = message.seq;
         setAnnouncement(`${message.sender?.username ?? t('message.deletedUser')}: ${message.content}`);
@@ -80,7 +103,18 @@ export function MessageList(props: { room: RoomStore }) {
     scroller.scrollTop = top + (scroller.scrollHeight - height);
   };
 
-  onMount(() => scrollToBottom());
+  /** The newest messages, unless the first unread one would be above the screen: then from it. */
+  const showFirstPage = () => {
+    scrollToBottom();
+    const line = scroller.querySelector<HTMLElement>('.unread-divider');
+    if (line && line.offsetTop < scroller.scrollTop) {
+      scroller.scrollTop = line.offsetTop - 8;
+      onScroll();
+    }
+    checkSeen();
+  };
+
+  onMount(showFirstPage);
 
   const rows = createMemo((): Row[] => [...props.room.messages(), ...props.room.outbox()]);
   const keys = createMemo(() => rows().map(keyOf), [], { equals: sameKeys });
@@ -116,9 +150,16 @@ export function MessageList(props: { room: RoomStore }) {
               const m = createMemo<Row>((last) => rows()[at().get(key) ?? -1] ?? last, rows()[at().get(key)!]);
               const mine = () => !!m().sender && m().sender!.id === me()?.id;
               return (
+                <>
+                <Show when={props.dividerBefore !== undefined && 'seq' in m() && (m() as Message).seq === props.dividerBefore}>
+                  <li class="unread-divider" role="separator" aria-label={t('room.unreadDivider')}>
+                    <span>{t('room.unreadDivider')}</span>
+                  </li>
+                </Show>
                 <MessageItem
                   message={m()}
                   mine={mine()}
+                  mentionsMe={!mine() && mentionsUser(m() as Message, me()?.id)}
                   continued={continues(rows()[(at().get(key) ?? 0) - 1], m())}
                   canEdit={mine()}
                   canDelete={mine() || isAdmin()}
@@ -127,6 +168,7 @@ export function MessageList(props: { room: RoomStore }) {
                   onRetry={() => props.room.retry(m().clientId!)}
                   onDiscard={() => props.room.discard(m().clientId!)}
                 />
+                </>
               );
             }}
           </For>

@@ -25,6 +25,9 @@ graphql(`
     sender {
       ...UserFields
     }
+    mentions {
+      ...UserFields
+    }
   }
 `);
 
@@ -73,6 +76,7 @@ export const SignOutMutation = graphql(`
   }
 `);
 
+// The last message's own fields only: under the server's query cost limit with 50 rooms.
 export const RoomsQuery = graphql(`
   query Rooms($first: Int) {
     rooms(first: $first) {
@@ -82,7 +86,14 @@ export const RoomsQuery = graphql(`
           lastSeq
           lastMessageAt
           lastMessage {
-            ...MessageFields
+            id
+            seq
+            content
+            createdAt
+            deletedAt
+            sender {
+              ...UserFields
+            }
           }
         }
       }
@@ -98,12 +109,18 @@ export const RoomActivitySubscription = graphql(`
   }
 `);
 
+// Pages of 50, written out: the server's query cost limit prices a variable page size as 100.
 export const RoomMessagesQuery = graphql(`
-  query RoomMessages($name: String!, $last: Int, $before: String) {
+  query RoomMessages($name: String!, $before: String) {
     room(name: $name) {
       name
       version
-      messages(last: $last, before: $before) {
+      visibility
+      topic
+      viewerMembership {
+        lastReadSeq
+      }
+      messages(last: 50, before: $before) {
         edges {
           node {
             ...MessageFields
@@ -128,6 +145,18 @@ export const RoomEventsSubscription = graphql(`
     roomEvents(room: $room, after: $after) {
       __typename
       version
+      ... on MemberJoined {
+        user {
+          id
+          username
+        }
+      }
+      ... on MemberLeft {
+        user {
+          id
+          username
+        }
+      }
       ... on MessagePosted {
         message {
           id
@@ -140,6 +169,10 @@ export const RoomEventsSubscription = graphql(`
           editedAt
           deletedAt
           sender {
+            id
+            username
+          }
+          mentions {
             id
             username
           }
@@ -160,6 +193,10 @@ export const RoomEventsSubscription = graphql(`
             id
             username
           }
+          mentions {
+            id
+            username
+          }
         }
       }
       ... on MessageDeleted {
@@ -174,6 +211,10 @@ export const RoomEventsSubscription = graphql(`
           editedAt
           deletedAt
           sender {
+            id
+            username
+          }
+          mentions {
             id
             username
           }
@@ -206,6 +247,172 @@ export const DeleteMessageMutation = graphql(`
     }
   }
 `);
+
+// --- Membership: the sidebar (myRooms, kept current by roomActivity and viewerEvents),
+// browsing public rooms, the members panel, read positions.
+
+graphql(`
+  fragment MembershipFields on Membership {
+    lastReadSeq
+    unreadCount
+    mentionCount
+    room {
+      id
+      name
+      visibility
+      topic
+      lastSeq
+      lastMessageAt
+    }
+  }
+`);
+
+// Who a direct room is with (its own name is an opaque id). Apart from MembershipFields: the
+// server's depth limit counts fragment spreads, and viewerEvents would go past it.
+export const DirectPeersQuery = graphql(`
+  query DirectPeers($first: Int) {
+    rooms(first: $first, visibility: DIRECT) {
+      edges {
+        node {
+          name
+          members(first: 2) {
+            edges {
+              node {
+                user {
+                  id
+                  username
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const MyRoomsQuery = graphql(`
+  query MyRooms($first: Int) {
+    myRooms(first: $first) {
+      edges {
+        node {
+          ...MembershipFields
+        }
+      }
+    }
+  }
+`);
+
+export const ViewerEventsSubscription = graphql(`
+  subscription ViewerEvents {
+    viewerEvents {
+      __typename
+      room
+      ... on MembershipAdded {
+        membership {
+          ...MembershipFields
+        }
+      }
+      ... on ReadPositionChanged {
+        membership {
+          ...MembershipFields
+        }
+      }
+    }
+  }
+`);
+
+export const PublicRoomsQuery = graphql(`
+  query PublicRooms($first: Int) {
+    rooms(first: $first, visibility: PUBLIC) {
+      edges {
+        node {
+          name
+          topic
+          lastMessageAt
+        }
+      }
+    }
+  }
+`);
+
+export const RoomMembersQuery = graphql(`
+  query RoomMembers($name: String!, $first: Int) {
+    room(name: $name) {
+      name
+      visibility
+      members(first: $first) {
+        edges {
+          node {
+            user {
+              ...UserFields
+            }
+          }
+        }
+        pageInfo {
+          hasNextPage
+        }
+      }
+    }
+  }
+`);
+
+export const CreateRoomMutation = graphql(`
+  mutation CreateRoom($name: String!, $visibility: RoomVisibility!, $topic: String) {
+    createRoom(name: $name, visibility: $visibility, topic: $topic) {
+      name
+    }
+  }
+`);
+
+export const JoinRoomMutation = graphql(`
+  mutation JoinRoom($room: String!) {
+    joinRoom(room: $room) {
+      ...MembershipFields
+    }
+  }
+`);
+
+export const LeaveRoomMutation = graphql(`
+  mutation LeaveRoom($room: String!) {
+    leaveRoom(room: $room)
+  }
+`);
+
+export const AddMemberMutation = graphql(`
+  mutation AddMember($room: String!, $username: String!) {
+    addMember(room: $room, username: $username) {
+      user {
+        ...UserFields
+      }
+    }
+  }
+`);
+
+export const RemoveMemberMutation = graphql(`
+  mutation RemoveMember($room: String!, $username: String!) {
+    removeMember(room: $room, username: $username)
+  }
+`);
+
+export const OpenDirectRoomMutation = graphql(`
+  mutation OpenDirectRoom($username: String!) {
+    openDirectRoom(username: $username) {
+      name
+    }
+  }
+`);
+
+export const MarkReadMutation = graphql(`
+  mutation MarkRead($room: String!, $seq: Int!) {
+    markRead(room: $room, seq: $seq) {
+      ...MembershipFields
+    }
+  }
+`);
+
+/** A membership as the sidebar holds it (the MembershipFields fragment). */
+export type { MembershipFieldsFragment as MembershipSummary } from '../gql/graphql';
 
 /** The signed-in user: a user and their role (me, signIn and signUp select it). */
 export type Me = import('../gql/graphql').UserFieldsFragment & { role: import('../gql/graphql').Role };
