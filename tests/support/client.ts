@@ -224,11 +224,16 @@ export async function untilLive(sub: Subscription, probe: () => Promise<unknown>
 
 /** A roomEvents event as the tests select it. */
 export interface RoomEventReceived {
-  __typename: 'MessagePosted' | 'MessageEdited' | 'MessageDeleted' | 'ResyncRequired';
+  __typename: 'MessagePosted' | 'MessageEdited' | 'MessageDeleted' | 'MemberJoined' | 'MemberLeft' | 'ResyncRequired';
   room: string;
   version: number;
   message?: { id: string; seq: number; version: number; content: string; editedAt: string | null; deletedAt: string | null; sender: { username: string } | null };
+  /** MemberJoined / MemberLeft only. */
+  user?: { username: string };
 }
+
+/** A member event (MemberJoined / MemberLeft): it has a version but no message. */
+export const isMemberEvent = (e: RoomEventReceived) => e.__typename === 'MemberJoined' || e.__typename === 'MemberLeft';
 
 const EVENT_MESSAGE = '{ id seq version content editedAt deletedAt sender { username } }';
 export const ROOM_EVENTS = `subscription($room:String!,$after:Int){
