@@ -23,7 +23,8 @@ const MESSAGE = 'query($id:ID!){ message(id:$id){ id seq content editedAt delete
 const ROOMS = '{ rooms(first: 100) { edges { node { name lastMessage { id seq content deletedAt } } } } }';
 const ADDED = 'subscription($r:String!){ messageAdded(room:$r, after:0){ id seq content } }';
 const EVENTS = `subscription($r:String!){ roomEvents(room:$r, after:0){ __typename version
-  ... on MessagePosted { message { id content } } ... on MessageEdited { message { id content } } ... on MessageDeleted { message { id content deletedAt } } } }`;
+  ... on MessagePosted { message { id content } } ... on MessageEdited { message { id content } } ... on MessageDeleted { message { id content deletedAt } }
+  ... on MemberJoined { user { username } } } }`;
 
 describe.each(providers)('deleted content on %s', (provider) => {
   let db: TestDatabase;
@@ -63,7 +64,8 @@ describe.each(providers)('deleted content on %s', (provider) => {
     const tombstone = (m: { id: string; seq: number }) => ({ id: m.id, seq: m.seq, content: '', deletedAt: expect.any(String) });
     const noSecret = (what: string, value: unknown) => expect(JSON.stringify(value), what).not.toMatch(/SECRET/);
     const checkRoom = (data: any) => {
-      expect(data.room.version).toBe(6);
+      // MemberJoined alice, first, its edit, MemberJoined bob, kept, last, the two deletes.
+      expect(data.room.version).toBe(8);
       expect(data.room.lastMessage).toEqual(tombstone(last));
       expect(data.room.messages.edges.map((e: any) => e.node)).toEqual([
         { ...tombstone(first), editedAt: expect.any(String) },
@@ -100,16 +102,19 @@ describe.each(providers)('deleted content on %s', (provider) => {
     const added = subscribeRoom(client(), room, 0);
     const events = subscribeEvents(client(), room, 0);
     await added.until(() => added.messages.length === 3, 5000, 'the messageAdded replay');
-    await events.until(() => events.events.length === 3, 5000, 'the roomEvents replay');
+    await events.until(() => events.events.length === 5, 5000, 'the roomEvents replay');
     expect(added.messages.map((m) => [m.id, m.seq, m.content])).toEqual([
       [first.id, 1, ''],
       [kept.id, 2, 'this one stays'],
       [last.id, 3, ''],
     ]);
-    expect(events.events.map((e) => [e.__typename, e.version, e.message?.id, e.message?.content, e.message?.deletedAt ?? null])).toEqual([
-      ['MessagePosted', 3, kept.id, 'this one stays', null],
-      ['MessageDeleted', 5, first.id, '', expect.any(String)],
-      ['MessageDeleted', 6, last.id, '', expect.any(String)],
+    // Member events are replayed as they were; each message as it is now.
+    expect(events.events.map((e) => [e.__typename, e.version, e.message?.id ?? e.user?.username, e.message?.content, e.message?.deletedAt ?? null])).toEqual([
+      ['MemberJoined', 1, alice.username, undefined, null],
+      ['MemberJoined', 4, bob.username, undefined, null],
+      ['MessagePosted', 5, kept.id, 'this one stays', null],
+      ['MessageDeleted', 7, first.id, '', expect.any(String)],
+      ['MessageDeleted', 8, last.id, '', expect.any(String)],
     ]);
     noSecret('replays over WebSocket', [added.messages, events.events]);
 
@@ -117,11 +122,13 @@ describe.each(providers)('deleted content on %s', (provider) => {
     const sseAdded = await sseSubscribe(server.graphqlUrl, ADDED, { variables: { r: room } });
     const sseEvents = await sseSubscribe(server.graphqlUrl, EVENTS, { token: alice.token, variables: { r: room } });
     await sseAdded.until(() => sseAdded.payloads.length === 3, 5000, 'the messageAdded replay over SSE');
-    await sseEvents.until(() => sseEvents.payloads.length === 3, 5000, 'the roomEvents replay over SSE');
+    await sseEvents.until(() => sseEvents.payloads.length === 5, 5000, 'the roomEvents replay over SSE');
     sseAdded.close();
     sseEvents.close();
     expect(sseAdded.payloads.map((p) => p.data.messageAdded.content)).toEqual(['', 'this one stays', '']);
-    expect(sseEvents.payloads.map((p) => [p.data.roomEvents.__typename, p.data.roomEvents.message.content])).toEqual([
+    expect(sseEvents.payloads.map((p) => [p.data.roomEvents.__typename, p.data.roomEvents.message?.content ?? p.data.roomEvents.user.username])).toEqual([
+      ['MemberJoined', alice.username],
+      ['MemberJoined', bob.username],
       ['MessagePosted', 'this one stays'],
       ['MessageDeleted', ''],
       ['MessageDeleted', ''],

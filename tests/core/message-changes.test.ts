@@ -1,6 +1,8 @@
 // Editing and deleting messages, on SQLite and PostgreSQL: every refusal (and that it
 // changes nothing and delivers nothing), an admin's delete in the moderation log, and the
 // edit history: readable by the author and admins only, and never inside a subscription.
+// A sender's first message in a room makes them a member first (MemberJoined, its own
+// room version), so a message's versions count from there.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'graphql-ws';
 import { randomUUID } from 'node:crypto';
@@ -55,7 +57,7 @@ describe.each(providers)('editing and deleting messages on %s', (provider) => {
     const kept = await send(server.graphqlUrl, alice.token, room, 'original');
     const gone = await send(server.graphqlUrl, alice.token, room, 'to be deleted');
     const sub = subscribeEvents(client(), room, 0);
-    await sub.until(() => sub.events.length === 2, 5000, 'the two posts');
+    await sub.until(() => sub.events.length === 3, 5000, 'alice joining and her two posts');
 
     const refused = async (expected: string, query: string, variables: Record<string, unknown>, token?: string, message?: RegExp) => {
       const r = await gql(server.graphqlUrl, query, variables, token);
@@ -86,23 +88,25 @@ describe.each(providers)('editing and deleting messages on %s', (provider) => {
     // The same content: answered with the message as it is, no new version.
     const same = await gql(server.graphqlUrl, EDIT, { id: kept.id, c: 'original' }, alice.token);
     expect(same.errors).toBeUndefined();
-    expect(same.data.editMessage).toMatchObject({ id: kept.id, content: 'original', version: 1, editedAt: null });
+    expect(same.data.editMessage).toMatchObject({ id: kept.id, content: 'original', version: 2, editedAt: null });
 
     // A deleted message cannot be edited, and deleting it again changes nothing.
     const deleted = await gql(server.graphqlUrl, DELETE, { id: gone.id }, alice.token);
-    expect(deleted.data.deleteMessage).toMatchObject({ id: gone.id, content: '', version: 3, deletedAt: expect.any(String) });
+    expect(deleted.data.deleteMessage).toMatchObject({ id: gone.id, content: '', version: 4, deletedAt: expect.any(String) });
     await refused('CONFLICT', EDIT, { id: gone.id, c: 'back again' }, alice.token, /deleted.*can no longer be edited/);
     const again = await gql(server.graphqlUrl, DELETE, { id: gone.id }, alice.token);
     expect(again.data.deleteMessage).toEqual(deleted.data.deleteMessage);
 
-    expect(await roomVersion(room)).toBe(3);
+    // Nor did a refused change make bob or the admin a member.
+    expect(await roomVersion(room)).toBe(4);
     const current = await gql(server.graphqlUrl, HISTORY, { id: kept.id }, alice.token);
-    expect(current.data.message).toMatchObject({ content: 'original', version: 1, editedAt: null, deletedAt: null, edits: [] });
+    expect(current.data.message).toMatchObject({ content: 'original', version: 2, editedAt: null, deletedAt: null, edits: [] });
     const events = await eventsBeforeMarker(sub, () => send(server.graphqlUrl, alice.token, room, 'marker'));
-    expect(events.map((e) => [e.__typename, e.version])).toEqual([
-      ['MessagePosted', 1],
-      ['MessagePosted', 2],
-      ['MessageDeleted', 3],
+    expect(events.map((e) => [e.__typename, e.version, e.user?.username])).toEqual([
+      ['MemberJoined', 1, alice.username],
+      ['MessagePosted', 2, undefined],
+      ['MessagePosted', 3, undefined],
+      ['MessageDeleted', 4, undefined],
     ]);
   });
 
@@ -112,13 +116,16 @@ describe.each(providers)('editing and deleting messages on %s', (provider) => {
     const rude = await send(server.graphqlUrl, alice.token, room, 'something rude');
     const own = await send(server.graphqlUrl, alice.token, room, 'a typo');
     const adminsOwn = await send(server.graphqlUrl, admin.token, room, 'an announcement');
-    const sub = subscribeEvents(client(bob.token), room, 3);
+    // MemberJoined alice, her two posts, MemberJoined admin, the admin's post.
+    const posted = await roomVersion(room);
+    expect(posted).toBe(5);
+    const sub = subscribeEvents(client(bob.token), room, posted);
     const logLength = async () => (await gql(server.graphqlUrl, LOG, {}, admin.token)).data.moderationLog.edges.length as number;
     const before = await logLength();
 
     const r = await gql(server.graphqlUrl, DELETE, { id: rude.id }, admin.token);
     expect(r.errors).toBeUndefined();
-    expect(r.data.deleteMessage).toMatchObject({ id: rude.id, content: '', version: 4, deletedAt: expect.any(String) });
+    expect(r.data.deleteMessage).toMatchObject({ id: rude.id, content: '', version: posted + 1, deletedAt: expect.any(String) });
     const log = (await gql(server.graphqlUrl, LOG, {}, admin.token)).data.moderationLog.edges.map((e: any) => e.node);
     expect(log).toHaveLength(before + 1);
     expect(log[0]).toEqual({
@@ -138,11 +145,13 @@ describe.each(providers)('editing and deleting messages on %s', (provider) => {
     expect((await gql(server.graphqlUrl, DELETE, { id: adminsOwn.id }, admin.token)).errors).toBeUndefined();
     expect(await logLength()).toBe(before + 1);
 
+    // Bob's marker is his first message there: he joins just before it.
     const events = await eventsBeforeMarker(sub, () => send(server.graphqlUrl, bob.token, room, 'marker'));
-    expect(events.map((e) => [e.__typename, e.version, e.message?.id, e.message?.content])).toEqual([
-      ['MessageDeleted', 4, rude.id, ''],
-      ['MessageDeleted', 5, own.id, ''],
-      ['MessageDeleted', 6, adminsOwn.id, ''],
+    expect(events.map((e) => [e.__typename, e.version, e.message?.id, e.message?.content, e.user?.username])).toEqual([
+      ['MessageDeleted', posted + 1, rude.id, '', undefined],
+      ['MessageDeleted', posted + 2, own.id, '', undefined],
+      ['MessageDeleted', posted + 3, adminsOwn.id, '', undefined],
+      ['MemberJoined', posted + 4, undefined, undefined, bob.username],
     ]);
   });
 
@@ -154,11 +163,13 @@ describe.each(providers)('editing and deleting messages on %s', (provider) => {
     const e2 = (await gql(server.graphqlUrl, EDIT, { id: m.id, c: 'final' }, alice.token)).data.editMessage;
     // The same content again is no edit: nothing added to the history.
     expect((await gql(server.graphqlUrl, EDIT, { id: m.id, c: 'final' }, alice.token)).data.editMessage).toEqual(e2);
+    // MemberJoined alice @1, the post @2, the edits @3 and @4.
+    expect([e1.version, e2.version]).toEqual([3, 4]);
 
     const expected = {
       id: m.id,
       content: 'final',
-      version: 3,
+      version: e2.version,
       editedAt: e2.editedAt,
       deletedAt: null,
       edits: [
@@ -190,9 +201,10 @@ describe.each(providers)('editing and deleting messages on %s', (provider) => {
     const m = await send(server.graphqlUrl, alice.token, room, 'draft 0');
     const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => gql(server.graphqlUrl, EDIT, { id: m.id, c: `draft ${i + 1}` }, alice.token)));
     for (const a of answers) expect(a.errors).toBeUndefined();
-    // Versions 2…13, one per edit; sorted by version they are the order the edits were applied.
+    // Versions 3…14 (MemberJoined alice @1, the post @2), one per edit; sorted by version
+    // they are the order the edits were applied.
     const applied = answers.map((a) => a.data.editMessage).sort((x, y) => x.version - y.version);
-    expect(applied.map((e) => e.version)).toEqual(Array.from({ length: 12 }, (_, i) => i + 2));
+    expect(applied.map((e) => e.version)).toEqual(Array.from({ length: 12 }, (_, i) => i + 3));
     const history = (await gql(server.graphqlUrl, HISTORY, { id: m.id }, alice.token)).data.message;
     expect(history.content).toBe(applied.at(-1).content);
     expect(history.edits.map((e: any) => e.content)).toEqual(['draft 0', ...applied.slice(0, -1).map((e) => e.content)]);
@@ -218,33 +230,41 @@ describe.each(providers)('editing and deleting messages on %s', (provider) => {
       __typename version ... on MessageEdited { message { id content edits { content } } } } }`;
     const ADDED_WITH_EDITS = `subscription($room:String!,$after:Int){ messageAdded(room:$room,after:$after){ seq content edits { content } } }`;
     // Over WebSocket (the author's own socket: still refused) and over server-sent events.
-    // Each replays the post first (no edits selected there): then they are live.
+    // roomEvents replays alice joining and the post first (no edits selected there), and
+    // messageAdded the post: then they are live.
     const ws = subscribeEvents(client(alice.token), room, 0, EVENTS_WITH_EDITS);
     const added = subscribeEvents(client(alice.token), room, 0, ADDED_WITH_EDITS.replace('messageAdded', 'roomEvents: messageAdded'));
     const sse = await sseSubscribe(server.graphqlUrl, EVENTS_WITH_EDITS, { token: alice.token, variables: { room, after: 0 } });
     expect(sse.status).toBe(200);
-    await ws.until(() => ws.events.length === 1, 5000, 'the replayed post');
-    await sse.until(() => sse.payloads.length === 1, 5000, 'the replayed post over SSE');
+    await ws.until(() => ws.events.length === 2, 5000, 'the replayed join and post');
+    await sse.until(() => sse.payloads.length === 2, 5000, 'the replayed join and post over SSE');
     await added.until(() => added.events.length === 1, 5000, 'the replayed message');
 
     await gql(server.graphqlUrl, EDIT, { id: m.id, c: 'second draft' }, alice.token);
     await gql(server.graphqlUrl, EDIT, { id: m.id, c: 'final' }, alice.token);
-    await ws.until(() => ws.events.length === 3, 5000, 'both edits');
-    await sse.until(() => sse.payloads.length === 3, 5000, 'both edits over SSE');
+    await ws.until(() => ws.events.length === 4, 5000, 'both edits');
+    await sse.until(() => sse.payloads.length === 4, 5000, 'both edits over SSE');
 
     const refusal = { extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/not available in subscriptions/) };
-    expect(ws.events.slice(1).map((e: any) => [e.version, e.message.content, e.message.edits])).toEqual([
-      [2, 'second draft', null],
-      [3, 'final', null],
+    expect(ws.events.slice(0, 2)).toEqual([
+      { __typename: 'MemberJoined', version: 1 },
+      { __typename: 'MessagePosted', version: 2 },
+    ]);
+    expect(ws.events.slice(2).map((e: any) => [e.version, e.message.content, e.message.edits])).toEqual([
+      [3, 'second draft', null],
+      [4, 'final', null],
     ]);
     expect(ws.errors).toHaveLength(2);
     for (const error of ws.errors) expect(error).toMatchObject(refusal);
-    expect(sse.payloads[0]).toEqual({ data: { roomEvents: { __typename: 'MessagePosted', version: 1 } } });
-    for (const payload of sse.payloads.slice(1)) {
+    expect(sse.payloads.slice(0, 2)).toEqual([
+      { data: { roomEvents: { __typename: 'MemberJoined', version: 1 } } },
+      { data: { roomEvents: { __typename: 'MessagePosted', version: 2 } } },
+    ]);
+    for (const payload of sse.payloads.slice(2)) {
       expect(payload.errors).toEqual([expect.objectContaining(refusal)]);
       expect(payload.data.roomEvents.message.edits).toBeNull();
     }
-    expect(sse.payloads.slice(1).map((p) => p.data.roomEvents.message.content)).toEqual(['second draft', 'final']);
+    expect(sse.payloads.slice(2).map((p) => p.data.roomEvents.message.content)).toEqual(['second draft', 'final']);
     expect(added.events.map((e: any) => [e.seq, e.edits])).toEqual([[1, null]]);
     expect(added.errors).toEqual([expect.objectContaining(refusal)]);
     expect(added.completed).toBe(false);
@@ -253,8 +273,8 @@ describe.each(providers)('editing and deleting messages on %s', (provider) => {
     // The subscriptions carry on with the next change; the server is fine.
     const next = await send(server.graphqlUrl, alice.token, room, 'after');
     await added.until(() => added.events.length === 2, 5000, 'the next message');
-    await ws.until(() => ws.events.length === 4, 5000, 'the next event');
-    expect(ws.events[3]).toEqual({ __typename: 'MessagePosted', version: 4 });
+    await ws.until(() => ws.events.length === 5, 5000, 'the next event');
+    expect(ws.events[4]).toEqual({ __typename: 'MessagePosted', version: 5 });
     expect(added.events[1]).toMatchObject({ seq: next.seq, content: 'after' });
     expect((await gql(server.graphqlUrl, '{ me { username } }', {}, alice.token)).data.me.username).toBe(alice.username);
   });

@@ -1,7 +1,9 @@
 // The room event log end to end, on SQLite and PostgreSQL, with Redis fan-out: edits and
 // deletes delivered live and replayed with roomEvents(after) with the guarantees of
 // messageAdded (no gap, no duplicate), messageAdded unchanged by them, and ResyncRequired
-// for a client more than MAX_REPLAY_EVENTS (the default, 1,000) behind.
+// for a client more than MAX_REPLAY_EVENTS (the default, 1,000) behind. Sending to a public
+// room first makes the sender a member: a MemberJoined event with its own version, just
+// before their first message, replayed like every other change (never compacted).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'graphql-ws';
 import { freshDatabase, providers, type TestDatabase } from '../support/db.js';
@@ -13,6 +15,7 @@ import {
   deliveredBeforeMarker,
   eventsBeforeMarker,
   gql,
+  isMemberEvent,
   send,
   signUp,
   sseSubscribe,
@@ -27,7 +30,8 @@ import {
 } from '../support/client.js';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-const summary = (events: RoomEventReceived[]) => events.map((e) => [e.__typename, e.version, e.message?.content]);
+// A message event's content, or a member event's username.
+const summary = (events: RoomEventReceived[]) => events.map((e) => [e.__typename, e.version, e.message ? e.message.content : e.user?.username]);
 
 describe.each(providers)('room events on %s', (provider) => {
   let db: TestDatabase;
@@ -70,25 +74,28 @@ describe.each(providers)('room events on %s', (provider) => {
     const edited = await gql(server.graphqlUrl, EDIT, { id: one.id, c: 'one, corrected' }, alice.token);
     expect(edited.errors).toBeUndefined();
     const deleted = await gql(server.graphqlUrl, DELETE, { id: two.id }, alice.token);
-    expect(deleted.data.deleteMessage).toMatchObject({ id: two.id, content: '', version: 4 });
+    expect(deleted.data.deleteMessage).toMatchObject({ id: two.id, content: '', version: 5 });
 
-    await live.until(() => live.events.length >= 4, 5000, 'four events');
+    await live.until(() => live.events.length >= 5, 5000, 'five events');
     expect(summary(live.events)).toEqual([
-      ['MessagePosted', 1, 'one'],
-      ['MessagePosted', 2, 'two'],
-      ['MessageEdited', 3, 'one, corrected'],
-      ['MessageDeleted', 4, ''],
+      ['MemberJoined', 1, alice.username], // her first send made her a member, just before it
+      ['MessagePosted', 2, 'one'],
+      ['MessagePosted', 3, 'two'],
+      ['MessageEdited', 4, 'one, corrected'],
+      ['MessageDeleted', 5, ''],
     ]);
-    expect(live.events[2].message).toMatchObject({ id: one.id, seq: 1, version: 3, editedAt: expect.any(String), deletedAt: null });
-    expect(live.events[3].message).toMatchObject({ id: two.id, seq: 2, version: 4, deletedAt: expect.any(String) });
+    expect(live.events[3].message).toMatchObject({ id: one.id, seq: 1, version: 4, editedAt: expect.any(String), deletedAt: null });
+    expect(live.events[4].message).toMatchObject({ id: two.id, seq: 2, version: 5, deletedAt: expect.any(String) });
 
+    // The member event is replayed as it was; each message as it is now.
     const replay = subscribeEvents(client(), room, 0);
-    await replay.until(() => replay.events.length >= 2, 5000, 'the replay');
+    await replay.until(() => replay.events.length >= 3, 5000, 'the replay');
     expect(summary(replay.events)).toEqual([
-      ['MessageEdited', 3, 'one, corrected'],
-      ['MessageDeleted', 4, ''],
+      ['MemberJoined', 1, alice.username],
+      ['MessageEdited', 4, 'one, corrected'],
+      ['MessageDeleted', 5, ''],
     ]);
-    expect(await roomVersion(room)).toBe(4);
+    expect(await roomVersion(room)).toBe(5);
   });
 
   it('replays with `after` while sends, edits and deletes race: no gap, no duplicate; a live-only subscriber gets every version once, in order', async () => {
@@ -127,20 +134,29 @@ describe.each(providers)('room events on %s', (provider) => {
 
     // Live only: every version from the first one seen to the marker, each once, in order.
     expect(live.events.map((e) => e.version)).toEqual(range(live.events[0].version, markerVersion));
+    // Bob and Carol joined with their first seeds (the live subscriber was live by then),
+    // once each; nobody joined again while racing. Alice joined with the first probe, which
+    // the subscriber sees only if it was live already: then it is its first event.
+    const aliceJoined = (e: RoomEventReceived) => isMemberEvent(e) && e.user?.username === people[0].username;
+    expect(liveEvents.filter((e) => isMemberEvent(e) && !aliceJoined(e)).map((e) => [e.__typename, e.user?.username])).toEqual([
+      ['MemberJoined', people[1].username],
+      ['MemberJoined', people[2].username],
+    ]);
+    expect(liveEvents.slice(1).filter(aliceJoined)).toEqual([]);
     expect(liveEvents.filter((e) => e.__typename === 'MessageEdited').map((e) => e.message!.content).sort()).toEqual([...expectedEdits].sort());
     expect(liveEvents.filter((e) => e.__typename === 'MessageDeleted').map((e) => e.message!.id).sort()).toEqual([...deletedIds].sort());
     expect(liveEvents.filter((e) => e.__typename === 'MessagePosted' && e.message!.content.startsWith('race '))).toHaveLength(30);
 
     // Resumed: versions strictly increasing after k (no duplicate); every change after k
-    // arrived, or a later change of the same message did (a replay shows each message as
-    // it is now).
+    // arrived, or (for a message) a later change of the same message did: a replay shows
+    // each message as it is now. A member event is never superseded: it must arrive itself.
     const versions = resumedEvents.map((e) => e.version);
     expect(versions[0]).toBeGreaterThan(k);
     expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b));
-    const messageAt = new Map(live.events.map((e) => [e.version, e.message!.id]));
-    const got = new Map(resumedEvents.map((e) => [e.version, e.message!.id]));
+    const messageAt = new Map(live.events.filter((e) => e.message).map((e) => [e.version, e.message!.id]));
+    const got = new Set(versions);
     const missing = range(k + 1, markerVersion - 1).filter(
-      (v) => !got.has(v) && !resumedEvents.some((e) => e.version > v && e.message!.id === messageAt.get(v)),
+      (v) => !got.has(v) && !(messageAt.has(v) && resumedEvents.some((e) => e.version > v && e.message?.id === messageAt.get(v))),
     );
     expect(missing, 'versions neither received nor superseded').toEqual([]);
 
@@ -149,7 +165,8 @@ describe.each(providers)('room events on %s', (provider) => {
       await gql(server.graphqlUrl, 'query($r:String!){ room(name:$r){ messages(last:100){ edges { node { id version content } } } } }', { r: room })
     ).data.room.messages.edges.map((e: any) => e.node);
     const now = new Map<string, string>();
-    for (const e of resumed.events) now.set(e.message!.id, e.message!.content);
+    // Messages only: member events (none expected after k, checked above) carry none.
+    for (const e of resumed.events.filter((e) => e.message)) now.set(e.message!.id, e.message!.content);
     for (const m of history.filter((m: any) => m.version > k)) expect(now.get(m.id), m.id).toBe(m.content);
     for (const id of deletedIds) expect(now.get(id)).toBe('');
   });
@@ -221,8 +238,9 @@ describe.each(providers)('room events on %s', (provider) => {
 
   it('a client more than MAX_REPLAY_EVENTS behind gets one ResyncRequired at Room.version, then live events; one exactly that far behind is replayed', async () => {
     const room = uniqueRoom('resync');
-    // 1,003 changes made as people make them: one person may send 60 messages a minute to
-    // a room (the default limit, kept), so 17 people send 59 each.
+    // 1,003 messages sent as people send them: one person may send 60 messages a minute to
+    // a room (the default limit, kept), so 17 people send 59 each. Each one's first send
+    // also makes them a member (MemberJoined), so the room has 1,020 changes.
     const people = await Promise.all(range(1, 17).map(() => signUp(server.graphqlUrl, 'talker')));
     await send(server.graphqlUrl, people[0].token, room, 'first'); // creates the room once
     await Promise.all(
@@ -231,7 +249,7 @@ describe.each(providers)('room events on %s', (provider) => {
       }),
     );
     const version = await roomVersion(room);
-    expect(version).toBe(17 * 59);
+    expect(version).toBe(17 * 59 + 17);
 
     const behind = subscribeEvents(client(), room, version - 1001);
     const fromStart = subscribeEvents(client(), room, 0);
@@ -257,6 +275,17 @@ describe.each(providers)('room events on %s', (provider) => {
     ]);
     const replayed = await eventsBeforeMarker(atLimit, async () => marker);
     expect(replayed.map((e) => e.version)).toEqual(range(version - 999, version));
-    expect(replayed.every((e) => e.__typename === 'MessagePosted')).toBe(true);
+    // The talkers joined concurrently with the first sends, so some MemberJoined events may
+    // fall inside the last 1,000 versions: each is a talker's, once, before any message of theirs.
+    const names = new Set(people.map((p) => p.username));
+    const joined = replayed.filter(isMemberEvent);
+    expect(joined.every((e) => e.__typename === 'MemberJoined' && names.has(e.user!.username))).toBe(true);
+    expect(new Set(joined.map((e) => e.user!.username)).size).toBe(joined.length);
+    for (const j of joined) {
+      const theirs = replayed.filter((e) => e.message?.sender?.username === j.user!.username);
+      expect(theirs[0].version, `${j.user!.username} joined before their first message`).toBeGreaterThan(j.version);
+    }
+    expect(replayed.filter((e) => !isMemberEvent(e)).every((e) => e.__typename === 'MessagePosted')).toBe(true);
+    expect(replayed.filter((e) => e.__typename === 'MessagePosted')).toHaveLength(1000 - joined.length);
   });
 });

@@ -228,8 +228,12 @@ export interface RoomEventReceived {
   room: string;
   version: number;
   message?: { id: string; seq: number; version: number; content: string; editedAt: string | null; deletedAt: string | null; sender: { username: string } | null };
+  /** MemberJoined / MemberLeft only (null: the account no longer exists). */
   user?: { username: string } | null;
 }
+
+/** A member event (MemberJoined / MemberLeft): it has a version but no message. */
+export const isMemberEvent = (e: RoomEventReceived) => e.__typename === 'MemberJoined' || e.__typename === 'MemberLeft';
 
 const EVENT_MESSAGE = '{ id seq version content editedAt deletedAt sender { username } }';
 export const ROOM_EVENTS = `subscription($room:String!,$after:Int){

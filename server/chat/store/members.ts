@@ -10,7 +10,7 @@ import { AppError } from '../../errors.js';
 import type { MemberEvent } from '../events.js';
 import type { UserRef } from '../message.js';
 import { type RoomInfo, type Visibility, roomSelect, toRoomInfo } from './reads.js';
-import { nextVersions } from './versions.js';
+import { lockRoom, nextVersions } from './versions.js';
 import type { RoomPosition } from './paging.js';
 import { positionWhere } from './reads.js';
 
@@ -129,6 +129,7 @@ export class Members {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.db.$transaction(async (tx) => {
+          await lockRoom(tx, { directKey });
           let room = await tx.room.findUnique({ where: { directKey }, select: { id: true } });
           room ??= await tx.room.create({
             data: { name: `dm-${randomUUID()}`, visibility: 'direct', directKey, creatorId: a.id, lastMessageAt: new Date() },
@@ -151,6 +152,7 @@ export class Members {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.db.$transaction(async (tx) => {
+          await lockRoom(tx, { name: roomName });
           const room =
             (await tx.room.findUnique({ where: { name: roomName }, select: { id: true } })) ??
             (await tx.room.create({ data: { name: roomName, lastMessageAt: new Date() }, select: { id: true } }));
