@@ -23,8 +23,6 @@ RUN npm ci --no-audit --no-fund
 FROM toolchain AS runtime-deps
 COPY package.json package-lock.json ./
 COPY scripts/postinstall.mjs scripts/
-# package.json overrides @prisma/streams-local with this local stand-in (see its package.json).
-COPY scripts/stubs scripts/stubs
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 FROM node:20-bookworm-slim AS runtime

@@ -113,7 +113,7 @@ export class ChatService {
     let visibility: Awaited<ReturnType<Membership['beforeWrite']>>;
     try {
       await this.limits.message(sender.id, room);
-      if (!(await this.roomExists(room))) await this.limits.newRoom(sender.id);
+      if (!(await this.roomExists(room))) await this.chargeNewRoom(sender.id, room);
       // A private room's non-member is refused; a public room's joins it first.
       visibility = await this.membership.beforeWrite(room, sender);
     } catch (err) {
@@ -199,14 +199,32 @@ export class ChatService {
   /** Rooms seen to exist (rooms are never deleted), so most sends skip the lookup. */
   private readonly knownRooms = new Set<string>();
 
-  /** Whether a room has been created (by its first message): for the new-rooms limit. */
+  /** Whether a room has been created (by a first message, createRoom, joinRoom…): for the new-rooms limit. */
   private async roomExists(name: string): Promise<boolean> {
     if (this.knownRooms.has(name)) return true;
-    // A room is created with its first message, so a room with none does not exist yet.
-    if ((await this.store.room(name)).lastSeq === 0) return false;
+    if ((await this.store.room(name)).id === null) return false;
     if (this.knownRooms.size >= 10_000) this.knownRooms.clear();
     this.knownRooms.add(name);
     return true;
+  }
+
+  /** (user, room) pairs whose new room is being created by a send in flight. */
+  private readonly creating = new Map<string, Promise<unknown>>();
+
+  /**
+   * Counts a room against the sender's new-rooms limit once, however many of their sends to
+   * it race before it exists (a burst to a new room is one new room, not one per message).
+   */
+  private async chargeNewRoom(userId: string, room: string): Promise<void> {
+    const key = `${userId}\n${room}`;
+    const pending = this.creating.get(key);
+    if (pending) return void (await pending);
+    const charge = this.limits.newRoom(userId);
+    this.creating.set(key, charge);
+    // Kept a little after the charge, while the sends that raced it are stored.
+    const forget = () => setTimeout(() => this.creating.get(key) === charge && this.creating.delete(key), 5_000).unref();
+    charge.then(forget, () => this.creating.delete(key));
+    await charge;
   }
 
   private storeFailed(err: unknown): never {

@@ -80,8 +80,8 @@ describe('production install from a clean copy', () => {
     // 1. Everything, and the build (postinstall → npm run build).
     const full = run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { env: installEnv });
     for (const f of ['dist/server/main.js', 'dist/server/db/migrate-cli.js', 'dist/web/index.html']) expect(existsSync(join(copy, f)), f).toBe(true);
-    // No engine warning for Node 20.19+ (@prisma/streams-local, which wants Node 22 and is
-    // loaded only by `prisma dev`, is replaced by a stand-in: package.json overrides).
+    // No engine warning for Node 20.19+ (package.json overrides; @prisma/dev, used only by
+    // `prisma dev`, is pinned to a release without @prisma/streams-local, which wants Node 22).
     const warned = [...full.matchAll(/EBADENGINE\s+package: '([^']+)'/g)].map((m) => m[1]);
     expect(warned).toEqual([]);
     expect(full).not.toContain('not yet covered by allowScripts');
