@@ -12,6 +12,7 @@ import type { Logger } from '../log.js';
 import type { UserChannels } from '../delivery/user-channels.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import type { UserRef } from './message.js';
+import type { MemberEvent } from './events.js';
 import type { Publisher } from './publisher.js';
 import { roomName } from './rules.js';
 import type { ChatStore, MembershipInfo, RoomInfo, Visibility } from './store.js';
@@ -75,15 +76,19 @@ export class Membership {
   }
 
   /**
-   * Before a send (or an edit) in a room: a private room's non-member is refused; a public
-   * room's non-member joins it (MemberJoined, before their message).
+   * Before a send in a room: a private room's non-member is refused. A public room's
+   * non-member joins it in the send's own transaction (store/writes.ts: a MemberJoined just
+   * before their message), which then calls joinedBySending.
    */
   async beforeWrite(name: string, sender: Viewer): Promise<Visibility> {
     const visibility = await this.visibilityOf(name);
-    if (await this.isMember(name, sender.id, visibility)) return visibility;
-    if (visibility !== 'public') throw privateRoom();
-    await this.applied(await this.store.members.join(name, sender), sender.id, name, 'public');
+    if (visibility !== 'public' && !(await this.isMember(name, sender.id, visibility))) throw privateRoom();
     return visibility;
+  }
+
+  /** A sender joined a public room with their message: publish the MemberJoined, tell their devices. */
+  joinedBySending(event: MemberEvent): Promise<void> {
+    return this.applied({ event }, event.user!.id, event.room, 'public');
   }
 
   private async visibilityOf(name: string): Promise<Visibility> {
@@ -216,7 +221,7 @@ export class Membership {
   }
 
   /** After a committed membership change: publish its room event and tell the user's devices. */
-  private async applied(change: { event: import('./events.js').MemberEvent | null }, userId: string, room: string, visibility: Visibility) {
+  private async applied(change: { event: MemberEvent | null }, userId: string, room: string, visibility: Visibility) {
     if (!change.event) return;
     this.remember(room, visibility);
     await this.publisher.publish({ ...change.event, visibility });

@@ -28,6 +28,7 @@ import { LiveStream } from '../delivery/live-stream.js';
 import { type Feeds, RoomFeeds } from '../delivery/room-feed.js';
 import type { ClientBudgets } from '../delivery/client-budget.js';
 import { type ChangeResult, type ChatStore, isUniqueViolation } from './store.js';
+import type { Stored } from './store/writes.js';
 import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
 
 export interface Sender {
@@ -114,7 +115,7 @@ export class ChatService {
     try {
       await this.limits.message(sender.id, room);
       if (!(await this.roomExists(room))) await this.chargeNewRoom(sender.id, room);
-      // A private room's non-member is refused; a public room's joins it first.
+      // A private room's non-member is refused (a public room's joins it with the message).
       visibility = await this.membership.beforeWrite(room, sender);
     } catch (err) {
       // A retry of a message that was stored is answered, whatever the limit says.
@@ -125,9 +126,10 @@ export class ChatService {
 
     const timer = this.metrics.sendDuration.startTimer();
     const mentions = await resolveMentions(content, this.options.findUsers);
-    let message: ChatMessage;
+    const draft = { room, content, clientId, sender, mentions, joinIfNeeded: visibility === 'public' };
+    let stored: Stored;
     try {
-      message = await this.store.store({ room, content, clientId, sender, mentions });
+      stored = await this.store.post(draft);
     } catch (err) {
       if (!isUniqueViolation(err)) this.storeFailed(err);
       // The same (sender, clientId) is stored already (a retry, or two racing sends):
@@ -135,9 +137,11 @@ export class ChatService {
       const existing = clientId && (await this.store.byClientId(sender.id, clientId));
       if (existing) return sameRoom(existing, room);
       // Two first messages raced to create the room: the room exists now, go again.
-      message = await this.store.store({ room, content, clientId, sender, mentions }).catch((e) => this.storeFailed(e));
+      stored = await this.store.post(draft).catch((e) => this.storeFailed(e));
     }
 
+    const { message, joined } = stored;
+    if (joined) await this.membership.joinedBySending(joined);
     await this.publisher.publish({ ...eventOf(message), visibility });
     timer();
     this.metrics.messagesSent.inc();

@@ -10,7 +10,7 @@ import { Reads, type MessageEditEntry, type RoomInfo, type Visibility } from './
 import { Members, type MembershipInfo, type MemberChange } from './store/members.js';
 import { Changes, type ChangeResult, type Editor, type Verdict } from './store/changes.js';
 import type { StoredEvent } from './events.js';
-import { Writes, isUniqueViolation, type Draft, type WritesOptions } from './store/writes.js';
+import { Writes, isUniqueViolation, type Draft, type Stored, type WritesOptions } from './store/writes.js';
 import { type Page, type PageArgs, messagesQuery, roomsQuery, roomsPage } from './store/paging.js';
 
 export type { Draft, RoomInfo, Page, PageArgs, MessageEditEntry, ChangeResult, Verdict, Visibility, MembershipInfo, MemberChange };
@@ -54,9 +54,17 @@ export class ChatStore {
     return this.reads.edits(messageId);
   }
 
-  /** Stores a message (group commit); resolves once it is committed, with its seq. */
-  store(draft: Draft): Promise<ChatMessage> {
+  /**
+   * Stores a message (group commit); resolves once it is committed, with its seq, and the
+   * MemberJoined of a sender who joined a public room with it (draft.joinIfNeeded).
+   */
+  post(draft: Draft): Promise<Stored> {
     return this.writes.store(draft);
+  }
+
+  /** post() for the message alone. */
+  async store(draft: Draft): Promise<ChatMessage> {
+    return (await this.writes.store(draft)).message;
   }
 
   /** The message a sender stored with this clientId, if any. */

@@ -6,7 +6,11 @@
 //      RETURNs the new values (on PostgreSQL it first locks the rooms in
 //      name order, so concurrent batches of other processes cannot deadlock);
 //   2. rooms nobody wrote to yet are created with their lastSeq (one multi-row INSERT);
-//   3. one multi-row INSERT stores the messages, which take their room's seqs and
+//   3. senders of a public room who are not members yet join it in the same transaction
+//      (one SELECT finds them; only if there are any: one UPDATE takes their versions, one
+//      INSERT each for the memberships and the MemberJoined events, which come just before
+//      the messages in version order);
+//   4. one multi-row INSERT stores the messages, which take their room's seqs and
 //      versions in arrival order; the mentions they resolved go in with one more INSERT,
 //      and one UPDATE moves each sender's read position in the room to their message (ids are random UUIDs made here: raw SQL has no @default(cuid())).
 // Steps 1 and 3 are raw SQL through Prisma ($queryRaw/$executeRaw): the ORM's per-query
@@ -20,6 +24,7 @@ import type { Db } from '../../db/client.js';
 import type { Provider } from '../../db/url.js';
 import { Prisma } from '../../db/generated/sqlite/client.js';
 import type { ChatMessage, UserRef } from '../message.js';
+import type { MemberEvent } from '../events.js';
 
 export interface Draft {
   room: string;
@@ -28,6 +33,14 @@ export interface Draft {
   sender: UserRef;
   /** Users the content mentions (resolved by the service). */
   mentions?: UserRef[];
+  /** A public room: a sender who is not a member yet joins it with this message. */
+  joinIfNeeded?: boolean;
+}
+
+/** A stored message, and the MemberJoined its sender's first message in a public room made. */
+export interface Stored {
+  message: ChatMessage;
+  joined: MemberEvent | null;
 }
 
 /**
@@ -43,7 +56,7 @@ export function isUniqueViolation(err: unknown): boolean {
 
 interface Pending {
   draft: Draft;
-  resolve(message: ChatMessage): void;
+  resolve(stored: Stored): void;
   reject(err: unknown): void;
 }
 
@@ -68,7 +81,7 @@ export class Writes {
   }
 
   /** Stores a message; resolves once the transaction that holds it has committed. */
-  store(draft: Draft): Promise<ChatMessage> {
+  store(draft: Draft): Promise<Stored> {
     return new Promise((resolve, reject) => {
       this.queue.push({ draft, resolve, reject });
       if (!this.busy) {
@@ -104,7 +117,7 @@ export class Writes {
   }
 
   /** One transaction for the drafts, in order. */
-  private commit(drafts: Draft[]): Promise<ChatMessage[]> {
+  private commit(drafts: Draft[]): Promise<Stored[]> {
     this.options.onCommit?.(drafts.length);
     return this.db.$transaction(async (tx) => {
       const createdAt = new Date();
@@ -140,6 +153,10 @@ export class Writes {
         });
         for (const r of created) rooms.set(r.name, r);
       }
+
+      // Senders of public rooms who are not members yet join first (MemberJoined takes the
+      // versions just before the room's messages of this batch).
+      const joined = await this.joinSenders(tx, drafts, rooms, createdAt);
 
       // A room's n messages take lastSeq − n + 1 … lastSeq and version − n + 1 … version,
       // in arrival order.
@@ -188,7 +205,66 @@ export class Writes {
       const greatest = this.provider === 'postgresql' ? Prisma.raw('GREATEST') : Prisma.raw('MAX');
       await tx.$executeRaw`UPDATE "Membership" SET "lastReadSeq" = ${greatest}("lastReadSeq", CASE "roomId" || ' ' || "userId" ${readCase} ELSE 0 END)
         WHERE "userId" IN (${userIds}) AND "roomId" IN (${roomIds})`;
-      return messages;
+      const firstOf = new Set<string>();
+      return messages.map((message, i) => {
+        const key = `${message.room} ${drafts[i].sender.id}`;
+        const join = firstOf.has(key) ? null : (joined.get(key) ?? null);
+        firstOf.add(key);
+        return { message, joined: join };
+      });
     });
+  }
+
+  /**
+   * Makes the senders of `joinIfNeeded` drafts who are not members of the room members,
+   * with a MemberJoined each; bumps the rooms' versions for them, so that `rooms` keeps
+   * the newest version and the joins take the versions just before the batch's messages.
+   */
+  private async joinSenders(
+    tx: Prisma.TransactionClient,
+    drafts: Draft[],
+    rooms: Map<string, { id: string; lastSeq: number; version: number }>,
+    at: Date,
+  ): Promise<Map<string, MemberEvent>> {
+    const joined = new Map<string, MemberEvent>();
+    const candidates = new Map<string, { roomId: string; room: string; user: UserRef }>();
+    for (const d of drafts) {
+      if (d.joinIfNeeded) candidates.set(`${rooms.get(d.room)!.id} ${d.sender.id}`, { roomId: rooms.get(d.room)!.id, room: d.room, user: d.sender });
+    }
+    if (candidates.size === 0) return joined;
+    const members = await tx.$queryRaw<Array<{ roomId: string; userId: string }>>`
+      SELECT "roomId", "userId" FROM "Membership"
+      WHERE "userId" IN (${Prisma.join([...new Set([...candidates.values()].map((c) => c.user.id))])})
+        AND "roomId" IN (${Prisma.join([...new Set([...candidates.values()].map((c) => c.roomId))])})`;
+    for (const m of members) candidates.delete(`${m.roomId} ${m.userId}`);
+    if (candidates.size === 0) return joined;
+
+    const joins = new Map<string, number>();
+    for (const c of candidates.values()) joins.set(c.roomId, (joins.get(c.roomId) ?? 0) + 1);
+    const bump = Prisma.join([...joins].map(([id, n]) => Prisma.sql`WHEN ${id} THEN CAST(${n} AS INTEGER)`), ' ');
+    const bumped = await tx.$queryRaw<Array<{ id: string; version: number }>>`
+      UPDATE "Room" SET "version" = "version" + CASE "id" ${bump} END
+      WHERE "id" IN (${Prisma.join([...joins.keys()])}) RETURNING "id", "version"`;
+    const messagesIn = new Map<string, number>();
+    for (const d of drafts) messagesIn.set(rooms.get(d.room)!.id, (messagesIn.get(rooms.get(d.room)!.id) ?? 0) + 1);
+    // The range this batch took in a room is newest − joins − messages + 1 … newest:
+    // joins first, then messages (which keep `rooms`' version as their newest).
+    const next = new Map<string, number>();
+    for (const r of bumped) {
+      const version = Number(r.version);
+      next.set(r.id, version - joins.get(r.id)! - messagesIn.get(r.id)! + 1);
+      for (const room of rooms.values()) if (room.id === r.id) room.version = version;
+    }
+    const rows = [...candidates.values()].map((c) => {
+      const version = next.get(c.roomId)!;
+      next.set(c.roomId, version + 1);
+      joined.set(`${c.room} ${c.user.id}`, { kind: 'joined', room: c.room, version, user: c.user, visibility: 'public' });
+      return { ...c, version };
+    });
+    await tx.$executeRaw`INSERT INTO "Membership" ("roomId", "userId", "joinedAt", "lastReadSeq")
+      VALUES ${Prisma.join(rows.map((r) => Prisma.sql`(${r.roomId}, ${r.user.id}, ${at}, 0)`))}`;
+    await tx.$executeRaw`INSERT INTO "MemberEvent" ("id", "roomId", "version", "kind", "userId", "createdAt")
+      VALUES ${Prisma.join(rows.map((r) => Prisma.sql`(${randomUUID()}, ${r.roomId}, ${r.version}, 'joined', ${r.user.id}, ${at})`))}`;
+    return joined;
   }
 }
