@@ -281,9 +281,7 @@ export class ChatService {
         // A live-only subscriber starts at a new message, not at an edit or delete of an older one.
         startsWith: (message) => !message.editedAt && !message.deletedAt,
         readAfter: (r, a, l) => this.store.since(r, a, l),
-        budgets: this.options.budgets,
-        log: this.options.log,
-        metrics: this.metrics,
+        ...this.streamBasics(),
       },
       name,
       from,
@@ -311,14 +309,17 @@ export class ChatService {
           maxReplay: this.options.maxReplayEvents,
           event: (r, version) => ({ kind: 'resync', room: r, version }),
         },
-        budgets: this.options.budgets,
-        log: this.options.log,
-        metrics: this.metrics,
+        ...this.streamBasics(),
       },
       name,
       from,
       client,
     ));
+  }
+
+  /** What every stream of this service shares: the client budgets, the log, the metrics. */
+  private streamBasics() {
+    return { budgets: this.options.budgets, log: this.options.log, metrics: this.metrics };
   }
 
   /** Ends the stream when its viewer leaves the room or is removed from it (any process). */

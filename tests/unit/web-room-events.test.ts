@@ -1,7 +1,7 @@
 // The room page's roomEvents subscription is shared by every viewer of a room: the server
 // executes and serialises each event once for all subscribers whose selections match
-// (server/delivery/broadcast.ts shareKey), which a fragment spread would turn into one
-// execution per distinct `after`.
+// (server/delivery/broadcast.ts shareKey), whatever room and `after` they pass — also with
+// the fragments the page spreads.
 import { expect, test } from 'vitest';
 import { formatDocument } from '@urql/core';
 import { shareKey } from '../../server/delivery/broadcast.js';

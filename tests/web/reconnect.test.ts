@@ -40,6 +40,8 @@ test('server restart: reconnecting → connected, no message missed or doubled, 
   for (let i = 1; i <= 3; i++) await sendRest(env.server, writer.username, room, `while down ${i}`);
 
   await page.locator('[data-connection="connected"]').waitFor({ timeout: 20_000 });
+  // The queued message goes out once connected; wait for it, so that the next one is last.
+  await page.locator('.message[data-state="sent"]', { hasText: 'typed while offline' }).waitFor({ timeout: 10_000 });
   await sendRest(env.server, writer.username, room, 'after reconnect');
   await page.locator('.message[data-state="sent"]', { hasText: 'after reconnect' }).waitFor({ timeout: 5000 });
   await expect.poll(() => page.locator('.message:not([data-state="sent"])').count(), { timeout: 5000 }).toBe(0);

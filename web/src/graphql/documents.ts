@@ -136,10 +136,8 @@ export const RoomMessagesQuery = graphql(`
 `);
 
 // Every room page subscribes with this same selection, so the server executes and
-// serialises each event once for all of them (server/delivery/broadcast.ts shareKey): the
-// message's fields are therefore listed here, not spread from MessageFields (a fragment
-// spread would key the sharing on the variables, `after` included). The type checker still
-// holds them to MessageFields: room.ts passes `message` on as a Message.
+// serialises each event once for all of them (server/delivery/broadcast.ts shareKey keys
+// the sharing on the selection and its fragments, not on the room or `after`).
 export const RoomEventsSubscription = graphql(`
   subscription RoomEvents($room: String!, $after: Int) {
     roomEvents(room: $room, after: $after) {
@@ -147,77 +145,27 @@ export const RoomEventsSubscription = graphql(`
       version
       ... on MemberJoined {
         user {
-          id
-          username
+          ...UserFields
         }
       }
       ... on MemberLeft {
         user {
-          id
-          username
+          ...UserFields
         }
       }
       ... on MessagePosted {
         message {
-          id
-          seq
-          room
-          content
-          version
-          clientId
-          createdAt
-          editedAt
-          deletedAt
-          sender {
-            id
-            username
-          }
-          mentions {
-            id
-            username
-          }
+          ...MessageFields
         }
       }
       ... on MessageEdited {
         message {
-          id
-          seq
-          room
-          content
-          version
-          clientId
-          createdAt
-          editedAt
-          deletedAt
-          sender {
-            id
-            username
-          }
-          mentions {
-            id
-            username
-          }
+          ...MessageFields
         }
       }
       ... on MessageDeleted {
         message {
-          id
-          seq
-          room
-          content
-          version
-          clientId
-          createdAt
-          editedAt
-          deletedAt
-          sender {
-            id
-            username
-          }
-          mentions {
-            id
-            username
-          }
+          ...MessageFields
         }
       }
     }
