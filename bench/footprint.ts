@@ -31,12 +31,13 @@ const { values: opts } = parseArgs({
     restarts: { type: 'string', default: '3' },
     'idle-wait': { type: 'string', default: '5' },
     json: { type: 'boolean' },
+    'node-args': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
   strict: true,
 });
 if (opts.help) {
-  console.log(`npm run bench -- --footprint [--compare] [--sockets N (2000)] [--restarts N (3)] [--idle-wait S (5)] [--json]`);
+  console.log(`npm run bench -- --footprint [--compare] [--sockets N (2000)] [--restarts N (3)] [--idle-wait S (5)] [--node-args "FLAGS"] [--json]`);
   process.exit(0);
 }
 const SOCKETS = Number(opts.sockets);
@@ -56,7 +57,10 @@ interface Target {
   label: string;
   argv: string[];
 }
+// --node-args "…": node flags to try (e.g. V8 heap settings) on the build, beside it as is.
+const nodeArgs = opts['node-args']?.split(' ').filter(Boolean) ?? [];
 const targets: Target[] = [{ label: 'build: node dist/server/main.js', argv: ['dist/server/main.js'] }];
+if (nodeArgs.length) targets.push({ label: `build: node ${nodeArgs.join(' ')} dist/server/main.js`, argv: [...nodeArgs, 'dist/server/main.js'] });
 if (opts.compare) targets.push({ label: 'sources: node --import tsx server/main.ts', argv: ['--import', 'tsx', 'server/main.ts'] });
 
 interface Started {
