@@ -98,6 +98,7 @@ const HELP = `npm run bench -- [options]
                      MAX_CONNECTIONS_PER_IP / MAX_SUBSCRIPTIONS_PER_CONNECTION to fit the load)
   --log-level L      server LOG_LEVEL (default info)
   --cpu-prof         run the GraphQL server with --cpu-prof; profiles kept in ./bench/profiles
+  --node-args=FLAGS  node/V8 flags for the GraphQL server (e.g. --node-args=--max-semi-space-size=1)
   --json             print the results as JSON instead of the table
   --footprint        instead of the load bench: idle RSS, time to ready and RSS per WebSocket
                      of the production build (bench/footprint.ts; --footprint --help)
@@ -140,6 +141,7 @@ const { values: given } = parseArgs({
     'server-limits': { type: 'boolean' },
     'log-level': { type: 'string' },
     'cpu-prof': { type: 'boolean' },
+    'node-args': { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -180,6 +182,7 @@ const DEFAULTS = {
   'server-limits': false,
   'log-level': 'info',
   'cpu-prof': false,
+  'node-args': '',
   json: false,
 };
 const SCALE_PRESET: Partial<typeof DEFAULTS> = {
@@ -401,7 +404,7 @@ async function startTarget(target: Target, subs: number, db?: DbChoice, label = 
       LOG_LEVEL: flags['log-level'],
       ...limitEnv(subs),
     },
-    nodeArgs: flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    nodeArgs: [...(flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...flags['node-args'].split(' ').filter(Boolean)],
     label,
   });
 }
