@@ -79,7 +79,7 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     log: log.child({ name: 'users' }),
     publisher: pubsub.redis,
   });
-  const membership = new Membership(store, publisher, userChannels, (username) => accounts.find(username), limits, chatLog);
+  const membership = new Membership(store, publisher, userChannels, (username) => accounts.find(username), limits);
   const chat: ChatService = new ChatService(store, pubsub, publisher, membership, limits, metrics, {
     maxMessageLength: config.MAX_MESSAGE_LENGTH,
     log: chatLog,

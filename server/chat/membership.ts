@@ -8,7 +8,6 @@
 //   tells their other devices (viewerEvents).
 // Joins and leaves are room events (MemberJoined / MemberLeft), published like messages.
 import { AppError, badInput } from '../errors.js';
-import type { Logger } from '../log.js';
 import type { UserChannels } from '../delivery/user-channels.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import type { UserRef } from './message.js';
@@ -28,18 +27,14 @@ export interface ViewerChange {
 export interface Viewer extends UserRef {}
 
 const TOPIC_MAX = 250;
-/** The channel of removals every process hears (no user id looks like it). */
-const EVERY_PROCESS = '*removed';
 const CACHE_MAX = 50_000;
 
 const notMember = () => new AppError('FORBIDDEN', 'You are not a member of this room.');
 const privateRoom = () => new AppError('FORBIDDEN', 'This room is private: a member can add you.');
 
 export class Membership {
-  /** Room name → visibility (it never changes once a room exists). */
+  /** Room name → visibility, of rooms that exist (it never changes once a room exists). */
   private readonly visibilities = new Map<string, Visibility>();
-  /** "room\nuser" of public rooms' memberships seen (forgotten when the user leaves, on every process). */
-  private readonly members = new Set<string>();
 
   constructor(
     private readonly store: ChatStore,
@@ -48,14 +43,7 @@ export class Membership {
     private readonly findUser: (username: string) => Promise<UserRef | null>,
     /** Creating a room (createRoom, joining or opening one nobody used) counts against RATE_NEW_ROOMS_PER_HOUR. */
     private readonly limits: Pick<RateLimits, 'newRoom'>,
-    private readonly log: Logger,
-  ) {
-    // Every process forgets a public membership removed on any process, not only those
-    // where the user has a stream open (which hear of it on the user's own channel).
-    channels.subscribe(EVERY_PROCESS, (change) => this.forget(change)).catch((err) => {
-      log.warn({ err: (err as Error).message }, 'could not listen for removed memberships');
-    });
-  }
+  ) {}
 
   // --- Who sees what -------------------------------------------------------------------
 
@@ -72,18 +60,19 @@ export class Membership {
   async canRead(name: string, viewer: Viewer | null | undefined): Promise<boolean> {
     const visibility = await this.visibilityOf(name);
     if (visibility === 'public') return true;
-    return !!viewer && (await this.isMember(name, viewer.id, visibility));
+    return !!viewer && (await this.isMember(name, viewer.id));
   }
 
   /**
    * Before a send in a room: a private room's non-member is refused. A public room's
    * non-member joins it in the send's own transaction (store/writes.ts: a MemberJoined just
-   * before their message), which then calls joinedBySending.
+   * before their message), which then calls joinedBySending. `exists`: whether the room
+   * was created before (by a message, createRoom, joinRoom…), for the new-rooms limit.
    */
-  async beforeWrite(name: string, sender: Viewer): Promise<Visibility> {
+  async beforeWrite(name: string, sender: Viewer): Promise<{ visibility: Visibility; exists: boolean }> {
     const visibility = await this.visibilityOf(name);
-    if (visibility !== 'public' && !(await this.isMember(name, sender.id, visibility))) throw privateRoom();
-    return visibility;
+    if (visibility !== 'public' && !(await this.isMember(name, sender.id))) throw privateRoom();
+    return { visibility, exists: this.visibilities.has(name) };
   }
 
   /** A sender joined a public room with their message: publish the MemberJoined, tell their devices. */
@@ -105,20 +94,13 @@ export class Membership {
   }
 
   /**
-   * Whether the user is a member. Only public rooms' memberships are cached: this process
-   * hears of a removal made elsewhere only while it watches that user's channel (an open
-   * stream of theirs here), so a cached private membership could outlive a removal on
-   * another process and let the removed member read and send here.
+   * Whether the user is a member (asked for private and direct rooms only: public ones need
+   * no membership to read, and senders join them in the send's transaction). Not cached:
+   * this process hears of a removal made elsewhere only while it watches that user's
+   * channel, so a cached membership could outlive a removal on another process.
    */
-  private async isMember(name: string, userId: string, visibility: Visibility): Promise<boolean> {
-    const key = `${name}\n${userId}`;
-    if (visibility === 'public' && this.members.has(key)) return true;
-    const member = !!(await this.store.members.membership(name, userId));
-    if (member && visibility === 'public') {
-      if (this.members.size >= CACHE_MAX) this.members.clear();
-      this.members.add(key);
-    }
-    return member;
+  private async isMember(name: string, userId: string): Promise<boolean> {
+    return !!(await this.store.members.membership(name, userId));
   }
 
   // --- Changes -------------------------------------------------------------------------
@@ -135,7 +117,7 @@ export class Membership {
   async joinRoom(rawName: string, viewer: Viewer): Promise<MembershipInfo> {
     const name = roomName(rawName);
     const visibility = await this.visibilityOf(name);
-    if (visibility !== 'public' && !(await this.isMember(name, viewer.id, visibility))) throw privateRoom();
+    if (visibility !== 'public' && !(await this.isMember(name, viewer.id))) throw privateRoom();
     if (!this.visibilities.has(name)) await this.limits.newRoom(viewer.id); // nobody used it yet: joining creates it
     const change = await this.store.members.join(name, viewer);
     await this.applied(change, viewer.id, name, visibility);
@@ -158,7 +140,6 @@ export class Membership {
     if (!member && (await this.visibilityOf(room.name)) !== 'public') throw privateRoom();
     if (room.visibility === 'public') throw badInput('Anyone can join a public room: they use joinRoom.', { field: 'room' });
     if (room.visibility === 'direct') throw badInput('A direct room has exactly two members.', { field: 'room' });
-    if (!member) throw privateRoom();
     const user = await this.user(username);
     const change = await this.store.members.join(room.name, user);
     await this.applied(change, user.id, room.name, room.visibility);
@@ -228,27 +209,15 @@ export class Membership {
     await this.tell({ userId, kind: change.event.kind === 'joined' ? 'added' : 'removed', room });
   }
 
-  private async tell(change: ViewerChange) {
-    this.forget(change);
-    await this.channels.publish(change.userId, change);
-    if (change.kind === 'removed') await this.channels.publish(EVERY_PROCESS, change);
-  }
-
-  private forget(change: ViewerChange) {
-    if (change.kind === 'removed') this.members.delete(`${change.room}\n${change.userId}`);
+  private tell(change: ViewerChange) {
+    return this.channels.publish(change.userId, change);
   }
 
   // --- Streams -------------------------------------------------------------------------
 
-  /**
-   * Watches the user's channel while a stream of theirs is open: `onChange` hears every
-   * change (this process forgets a removed membership here too).
-   */
+  /** Watches the user's channel while a stream of theirs is open: `onChange` hears every change. */
   watch(userId: string, onChange: (change: ViewerChange) => void): Promise<() => void> {
-    return this.channels.subscribe(userId, (change) => {
-      this.forget(change);
-      onChange(change);
-    });
+    return this.channels.subscribe(userId, onChange);
   }
 
   /** Ends a stream of a room when its viewer stops being a member (left or removed, any process). */

@@ -20,6 +20,7 @@ import type { Metrics } from '../metrics.js';
 import type { ChatMessage } from './message.js';
 import { type RoomEvent, type StoredEvent, eventOf, isMessageEvent } from './events.js';
 import type { Membership, Viewer } from './membership.js';
+import type { Visibility } from './store/reads.js';
 import type { Publisher } from './publisher.js';
 import { resolveMentions, type FindUsers } from './mentions.js';
 import { SilentStream } from '../delivery/silent-stream.js';
@@ -111,12 +112,13 @@ export class ChatService {
     const clientId = checkClientId(input.clientId);
     const sender = { id: input.sender.id, username: input.sender.username, role: input.sender.role };
 
-    let visibility: Awaited<ReturnType<Membership['beforeWrite']>>;
+    let visibility: Visibility;
     try {
       await this.limits.message(sender.id, room);
-      if (!(await this.roomExists(room))) await this.chargeNewRoom(sender.id, room);
       // A private room's non-member is refused (a public room's joins it with the message).
-      visibility = await this.membership.beforeWrite(room, sender);
+      const before = await this.membership.beforeWrite(room, sender);
+      if (!before.exists) await this.chargeNewRoom(sender.id, room);
+      visibility = before.visibility;
     } catch (err) {
       // A retry of a message that was stored is answered, whatever the limit says.
       const existing = clientId && (await this.store.byClientId(sender.id, clientId));
@@ -198,18 +200,6 @@ export class ChatService {
   private async published({ message, changed }: ChangeResult): Promise<ChatMessage> {
     if (changed) await this.publisher.publish(eventOf(message));
     return message;
-  }
-
-  /** Rooms seen to exist (rooms are never deleted), so most sends skip the lookup. */
-  private readonly knownRooms = new Set<string>();
-
-  /** Whether a room has been created (by a first message, createRoom, joinRoom…): for the new-rooms limit. */
-  private async roomExists(name: string): Promise<boolean> {
-    if (this.knownRooms.has(name)) return true;
-    if ((await this.store.room(name)).id === null) return false;
-    if (this.knownRooms.size >= 10_000) this.knownRooms.clear();
-    this.knownRooms.add(name);
-    return true;
   }
 
   /** (user, room) pairs whose new room is being created by a send in flight. */

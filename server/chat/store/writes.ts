@@ -156,7 +156,7 @@ export class Writes {
 
       // Senders of public rooms who are not members yet join first (MemberJoined takes the
       // versions just before the room's messages of this batch).
-      const joined = await this.joinSenders(tx, drafts, rooms, createdAt);
+      const joined = await this.joinSenders(tx, drafts, rooms, counts, createdAt);
 
       // A room's n messages take lastSeq − n + 1 … lastSeq and version − n + 1 … version,
       // in arrival order.
@@ -224,6 +224,8 @@ export class Writes {
     tx: Prisma.TransactionClient,
     drafts: Draft[],
     rooms: Map<string, { id: string; lastSeq: number; version: number }>,
+    /** Messages of the batch per room name. */
+    counts: Map<string, number>,
     at: Date,
   ): Promise<Map<string, MemberEvent>> {
     const joined = new Map<string, MemberEvent>();
@@ -245,15 +247,15 @@ export class Writes {
     const bumped = await tx.$queryRaw<Array<{ id: string; version: number }>>`
       UPDATE "Room" SET "version" = "version" + CASE "id" ${bump} END
       WHERE "id" IN (${Prisma.join([...joins.keys()])}) RETURNING "id", "version"`;
-    const messagesIn = new Map<string, number>();
-    for (const d of drafts) messagesIn.set(rooms.get(d.room)!.id, (messagesIn.get(rooms.get(d.room)!.id) ?? 0) + 1);
+    const byId = new Map([...rooms].map(([name, room]) => [room.id, { room, messages: counts.get(name)! }]));
     // The range this batch took in a room is newest − joins − messages + 1 … newest:
     // joins first, then messages (which keep `rooms`' version as their newest).
     const next = new Map<string, number>();
     for (const r of bumped) {
       const version = Number(r.version);
-      next.set(r.id, version - joins.get(r.id)! - messagesIn.get(r.id)! + 1);
-      for (const room of rooms.values()) if (room.id === r.id) room.version = version;
+      const { room, messages } = byId.get(r.id)!;
+      next.set(r.id, version - joins.get(r.id)! - messages + 1);
+      room.version = version;
     }
     const rows = [...candidates.values()].map((c) => {
       const version = next.get(c.roomId)!;
