@@ -330,20 +330,30 @@ export async function untilEventsLive(sub: EventSubscription, probe: () => Promi
   return sub.events.at(-1)!.version;
 }
 
+type SsePayload = { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
+
 /**
- * A subscription over server-sent events (GET with `accept: text/event-stream`):
- * collects payloads (data and errors) until the server ends the stream or close().
+ * Opens a subscription over server-sent events (GET with the query in the URL, as
+ * EventSource does) and, when it is answered 200, calls `onPayload` with each payload and
+ * `onEnd` when the server ends the stream or close() aborts it.
  */
-export async function sseSubscribe(graphqlUrl: string, query: string, options: { token?: string; variables?: Record<string, unknown> } = {}) {
+async function openSse(
+  graphqlUrl: string,
+  query: string,
+  options: { token?: string; variables?: Record<string, unknown> },
+  onPayload: (payload: SsePayload) => void,
+  onEnd: () => void,
+) {
   const abort = new AbortController();
   const params = new URLSearchParams({ query, ...(options.variables ? { variables: JSON.stringify(options.variables) } : {}) });
   const res = await fetch(`${graphqlUrl}?${params}`, {
     headers: { accept: 'text/event-stream', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
     signal: abort.signal,
   });
-  const payloads: { data?: any; errors?: { message: string; extensions?: { code?: string } }[] }[] = [];
-  const waiters: (() => void)[] = [];
-  let ended = false;
+  if (res.status !== 200) {
+    onEnd();
+    return { res, close: () => abort.abort() };
+  }
   void (async () => {
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
@@ -357,23 +367,40 @@ export async function sseSubscribe(graphqlUrl: string, query: string, options: {
           const event = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           const data = /^data: (.+)$/m.exec(event)?.[1];
-          if (data && data !== '') payloads.push(JSON.parse(data));
-          waiters.splice(0).forEach((w) => w());
+          if (data) onPayload(JSON.parse(data));
         }
       }
     } catch {
       /* aborted */
     }
-    ended = true;
-    waiters.splice(0).forEach((w) => w());
+    onEnd();
   })();
+  return { res, close: () => abort.abort() };
+}
+
+/**
+ * A subscription over server-sent events: collects whole payloads (data and errors) until
+ * the server ends the stream or close(). (subscribeSse collects one field's values.)
+ */
+export async function sseSubscribe(graphqlUrl: string, query: string, options: { token?: string; variables?: Record<string, unknown> } = {}) {
+  const payloads: SsePayload[] = [];
+  const waiters: (() => void)[] = [];
+  const wake = () => waiters.splice(0).forEach((w) => w());
+  let ended = false;
+  const { res, close } = await openSse(
+    graphqlUrl,
+    query,
+    options,
+    (payload) => (payloads.push(payload), wake()),
+    () => ((ended = true), wake()),
+  );
   return {
     status: res.status,
     payloads,
     get ended() {
       return ended;
     },
-    close: () => abort.abort(),
+    close,
     async until(predicate: () => boolean, ms = 5000, what = 'condition') {
       const deadline = Date.now() + ms;
       while (!predicate()) {
@@ -462,35 +489,11 @@ export function subscribeWs<T = any>(client: Client, query: string, variables: R
  * does): collects `data[field]` of each payload until the server ends the stream.
  */
 export async function subscribeSse<T = any>(graphqlUrl: string, query: string, variables: Record<string, unknown>, field: string, token?: string): Promise<Collected<T>> {
-  const abort = new AbortController();
-  const c = collector<T>(() => abort.abort());
-  const params = new URLSearchParams({ query, variables: JSON.stringify(variables) });
-  const res = await fetch(`${graphqlUrl}?${params}`, {
-    headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    signal: abort.signal,
-  });
-  if (res.status !== 200) throw new Error(`SSE subscription answered HTTP ${res.status}: ${await res.text()}`);
-  void (async () => {
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value;
-        let end;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const event = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = /^data: (.+)$/m.exec(event)?.[1];
-          if (data) c.payload(JSON.parse(data), field);
-        }
-      }
-    } catch {
-      /* aborted */
-    }
-    c.end();
-  })();
+  let close = () => {};
+  const c = collector<T>(() => close());
+  const opened = await openSse(graphqlUrl, query, { token, variables }, (p) => c.payload(p, field), () => c.end());
+  if (opened.res.status !== 200) throw new Error(`SSE subscription answered HTTP ${opened.res.status}: ${await opened.res.text()}`);
+  close = opened.close;
   return c.collected;
 }
 
