@@ -4,21 +4,63 @@
 // server is typed against the SQLite one.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from './generated/sqlite/client.js';
 import { providerOf, sqlitePath } from './url.js';
+import { RawSql } from './raw.js';
 
 export type Db = PrismaClient;
+
+const raws = new WeakMap<Db, RawSql>();
+
+/** Raw-SQL transactions on `db`'s own connection (db/raw.ts); `db` must come from createDb. */
+export function rawSql(db: Db): RawSql {
+  const raw = raws.get(db);
+  if (!raw) throw new Error('rawSql: this client was not made by createDb');
+  return raw;
+}
+
+/**
+ * The adapter factory the client is given: one connection, made by whichever of the
+ * client and rawSql() asks first and shared by both (a client that disconnects and
+ * connects again gets a new one, and so does rawSql from then on).
+ */
+function keepingAdapter(factory: SqlDriverAdapterFactory) {
+  let current: Promise<SqlDriverAdapter> | undefined;
+  const connect = () => {
+    if (current) return current;
+    current = factory.connect().then((adapter) => {
+      const dispose = adapter.dispose.bind(adapter);
+      adapter.dispose = () => {
+        current = undefined;
+        return dispose();
+      };
+      return adapter;
+    });
+    current.catch(() => {
+      current = undefined; // the next query tries again
+    });
+    return current;
+  };
+  const wrapped: SqlDriverAdapterFactory = { provider: factory.provider, adapterName: factory.adapterName, connect };
+  return { wrapped, adapter: connect };
+}
 
 export async function createDb(url: string): Promise<Db> {
   if (providerOf(url) === 'postgresql') {
     const { PrismaPg } = await import('@prisma/adapter-pg');
     const { PrismaClient: PgClient } = await import('./generated/postgresql/client.js');
-    return new PgClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
+    const { wrapped, adapter } = keepingAdapter(new PrismaPg({ connectionString: url }));
+    const client = new PgClient({ adapter: wrapped }) as unknown as Db;
+    raws.set(client, new RawSql(adapter, 'postgresql'));
+    return client;
   }
   const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
   const file = sqlitePath(url);
   mkdirSync(dirname(file), { recursive: true });
-  const client = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${file}` }) });
+  const { wrapped, adapter } = keepingAdapter(new PrismaBetterSqlite3({ url: `file:${file}` }));
+  const client = new PrismaClient({ adapter: wrapped });
+  raws.set(client, new RawSql(adapter, 'sqlite'));
   // A server's SQLite: write-ahead log (readers never wait for the writer; the setting
   // stays with the file), fsync at checkpoints rather than at every commit (a power cut
   // can lose the last commits, never corrupt the file), and wait for a lock rather than

@@ -13,14 +13,17 @@
 //   4. one multi-row INSERT stores the messages, which take their room's seqs and
 //      versions in arrival order; the mentions they resolved go in with one more INSERT,
 //      and one UPDATE moves each sender's read position in the room to their message (ids are random UUIDs made here: raw SQL has no @default(cuid())).
-// Steps 1 and 3 are raw SQL through Prisma ($queryRaw/$executeRaw): the ORM's per-query
-// planning cost more CPU than SQLite itself (profiled: ~60% of a batch).
+// Every step is raw SQL (Prisma.sql) sent to Prisma's driver adapter directly (db/raw.ts):
+// the ORM's per-query planning cost more CPU than SQLite itself (profiled: ~60% of a
+// batch), and so did the client's raw-query path (21% of the main thread at 200 msg/s
+// over 200 rooms, against 13% for SQLite).
 // So the rules hold (seq and version strictly increasing per room, no holes, committed
 // before they are published) while a busy server pays for one transaction per batch instead of one per
 // message, and not one statement per room. If a batch fails (one message breaks a
 // constraint, say), its messages are stored one by one so only the culprit fails.
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../db/client.js';
+import { rawSql, type Db } from '../../db/client.js';
+import type { RawSql, RawTx } from '../../db/raw.js';
 import type { Provider } from '../../db/url.js';
 import { Prisma } from '../../db/generated/sqlite/client.js';
 import type { ChatMessage, UserRef } from '../message.js';
@@ -46,11 +49,13 @@ export interface Stored {
 /**
  * Whether a store failed on a unique constraint (the same (sender, clientId) stored
  * already, or a room created meanwhile by another process): P2002 from an ORM query,
- * P2010 with the driver's UniqueConstraintViolation from raw SQL.
+ * P2010 with the driver's UniqueConstraintViolation from the client's raw SQL, or the
+ * driver adapter's own error from raw SQL sent to it directly (db/raw.ts).
  */
 export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } } | null;
+  const e = err as { code?: unknown; name?: unknown; cause?: { kind?: unknown }; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } } | null;
   if (typeof e !== 'object' || e === null) return false;
+  if (e.name === 'DriverAdapterError') return e.cause?.kind === 'UniqueConstraintViolation';
   return e.code === 'P2002' || (e.code === 'P2010' && e.meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation');
 }
 
@@ -71,13 +76,15 @@ export class Writes {
   private readonly queue: Pending[] = [];
   private busy = false;
   private readonly maxBatch: number;
+  private readonly raw: RawSql;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly provider: Provider,
     private readonly options: WritesOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 500;
+    this.raw = rawSql(db);
   }
 
   /** Stores a message; resolves once the transaction that holds it has committed. */
@@ -119,7 +126,7 @@ export class Writes {
   /** One transaction for the drafts, in order. */
   private commit(drafts: Draft[]): Promise<Stored[]> {
     this.options.onCommit?.(drafts.length);
-    return this.db.$transaction(async (tx) => {
+    return this.raw.transaction(async (tx) => {
       const createdAt = new Date();
       const counts = new Map<string, number>();
       for (const d of drafts) counts.set(d.room, (counts.get(d.room) ?? 0) + 1);
@@ -133,7 +140,7 @@ export class Writes {
       const rooms = new Map<string, { id: string; lastSeq: number; version: number }>();
       // PostgreSQL: the rows are locked in name order first (the subquery), so concurrent
       // batches of other processes cannot deadlock. SQLite has one writer at a time.
-      const bumped = await tx.$queryRaw<Array<{ id: string; name: string; lastSeq: number; version: number }>>(
+      const bumped = await tx.query<{ id: string; name: string; lastSeq: number; version: number }>(
         this.provider === 'postgresql'
           ? Prisma.sql`UPDATE "Room" SET "lastSeq" = "Room"."lastSeq" + CASE "Room"."name" ${bumpBy} END,
                 "version" = "Room"."version" + CASE "Room"."name" ${bumpBy} END, "lastMessageAt" = ${createdAt}
@@ -147,11 +154,12 @@ export class Writes {
 
       const missing = names.filter((name) => !rooms.has(name));
       if (missing.length > 0) {
-        const created = await tx.room.createManyAndReturn({
-          data: missing.map((name) => ({ name, lastSeq: counts.get(name)!, version: counts.get(name)!, lastMessageAt: createdAt })),
-          select: { id: true, name: true, lastSeq: true, version: true },
-        });
-        for (const r of created) rooms.set(r.name, r);
+        const created = await tx.query<{ id: string; name: string; lastSeq: number; version: number }>(
+          Prisma.sql`INSERT INTO "Room" ("id", "name", "lastSeq", "version", "createdAt", "lastMessageAt", "visibility")
+            VALUES ${Prisma.join(missing.map((name) => Prisma.sql`(${randomUUID()}, ${name}, ${counts.get(name)!}, ${counts.get(name)!}, ${createdAt}, ${createdAt}, 'public')`))}
+            RETURNING "id", "name", "lastSeq", "version"`,
+        );
+        for (const r of created) rooms.set(r.name, { id: r.id, lastSeq: Number(r.lastSeq), version: Number(r.version) });
       }
 
       // Senders of public rooms who are not members yet join first (MemberJoined takes the
@@ -184,12 +192,12 @@ export class Writes {
         (m, i) =>
           Prisma.sql`(${m.id}, ${rooms.get(m.room)!.id}, ${m.seq}, ${m.version}, ${drafts[i].sender.id}, ${m.content}, ${m.clientId}, ${createdAt})`,
       );
-      await tx.$executeRaw`INSERT INTO "Message" ("id", "roomId", "seq", "version", "senderId", "content", "clientId", "createdAt")
-        VALUES ${Prisma.join(values)}`;
+      await tx.execute(Prisma.sql`INSERT INTO "Message" ("id", "roomId", "seq", "version", "senderId", "content", "clientId", "createdAt")
+        VALUES ${Prisma.join(values)}`);
 
       const mentions = messages.flatMap((m) => m.mentions.map((u) => Prisma.sql`(${m.id}, ${u.id}, ${rooms.get(m.room)!.id}, ${m.seq})`));
       if (mentions.length > 0) {
-        await tx.$executeRaw`INSERT INTO "Mention" ("messageId", "userId", "roomId", "seq") VALUES ${Prisma.join(mentions)}`;
+        await tx.execute(Prisma.sql`INSERT INTO "Mention" ("messageId", "userId", "roomId", "seq") VALUES ${Prisma.join(mentions)}`);
       }
 
       // Sending moves the sender's read position to their message (never backwards).
@@ -203,8 +211,8 @@ export class Writes {
         ' ',
       );
       const greatest = this.provider === 'postgresql' ? Prisma.raw('GREATEST') : Prisma.raw('MAX');
-      await tx.$executeRaw`UPDATE "Membership" SET "lastReadSeq" = ${greatest}("lastReadSeq", CASE "roomId" || ' ' || "userId" ${readCase} ELSE 0 END)
-        WHERE "userId" IN (${userIds}) AND "roomId" IN (${roomIds})`;
+      await tx.execute(Prisma.sql`UPDATE "Membership" SET "lastReadSeq" = ${greatest}("lastReadSeq", CASE "roomId" || ' ' || "userId" ${readCase} ELSE 0 END)
+        WHERE "userId" IN (${userIds}) AND "roomId" IN (${roomIds})`);
       const firstOf = new Set<string>();
       return messages.map((message, i) => {
         const key = `${message.room} ${drafts[i].sender.id}`;
@@ -221,7 +229,7 @@ export class Writes {
    * the newest version and the joins take the versions just before the batch's messages.
    */
   private async joinSenders(
-    tx: Prisma.TransactionClient,
+    tx: RawTx,
     drafts: Draft[],
     rooms: Map<string, { id: string; lastSeq: number; version: number }>,
     /** Messages of the batch per room name. */
@@ -234,19 +242,19 @@ export class Writes {
       if (d.joinIfNeeded) candidates.set(`${rooms.get(d.room)!.id} ${d.sender.id}`, { roomId: rooms.get(d.room)!.id, room: d.room, user: d.sender });
     }
     if (candidates.size === 0) return joined;
-    const members = await tx.$queryRaw<Array<{ roomId: string; userId: string }>>`
+    const members = await tx.query<{ roomId: string; userId: string }>(Prisma.sql`
       SELECT "roomId", "userId" FROM "Membership"
       WHERE "userId" IN (${Prisma.join([...new Set([...candidates.values()].map((c) => c.user.id))])})
-        AND "roomId" IN (${Prisma.join([...new Set([...candidates.values()].map((c) => c.roomId))])})`;
+        AND "roomId" IN (${Prisma.join([...new Set([...candidates.values()].map((c) => c.roomId))])})`);
     for (const m of members) candidates.delete(`${m.roomId} ${m.userId}`);
     if (candidates.size === 0) return joined;
 
     const joins = new Map<string, number>();
     for (const c of candidates.values()) joins.set(c.roomId, (joins.get(c.roomId) ?? 0) + 1);
     const bump = Prisma.join([...joins].map(([id, n]) => Prisma.sql`WHEN ${id} THEN CAST(${n} AS INTEGER)`), ' ');
-    const bumped = await tx.$queryRaw<Array<{ id: string; version: number }>>`
+    const bumped = await tx.query<{ id: string; version: number }>(Prisma.sql`
       UPDATE "Room" SET "version" = "version" + CASE "id" ${bump} END
-      WHERE "id" IN (${Prisma.join([...joins.keys()])}) RETURNING "id", "version"`;
+      WHERE "id" IN (${Prisma.join([...joins.keys()])}) RETURNING "id", "version"`);
     const byId = new Map([...rooms].map(([name, room]) => [room.id, { room, messages: counts.get(name)! }]));
     // The range this batch took in a room is newest − joins − messages + 1 … newest:
     // joins first, then messages (which keep `rooms`' version as their newest).
@@ -263,10 +271,10 @@ export class Writes {
       joined.set(`${c.room} ${c.user.id}`, { kind: 'joined', room: c.room, version, user: c.user, visibility: 'public' });
       return { ...c, version };
     });
-    await tx.$executeRaw`INSERT INTO "Membership" ("roomId", "userId", "joinedAt", "lastReadSeq")
-      VALUES ${Prisma.join(rows.map((r) => Prisma.sql`(${r.roomId}, ${r.user.id}, ${at}, 0)`))}`;
-    await tx.$executeRaw`INSERT INTO "MemberEvent" ("id", "roomId", "version", "kind", "userId", "createdAt")
-      VALUES ${Prisma.join(rows.map((r) => Prisma.sql`(${randomUUID()}, ${r.roomId}, ${r.version}, 'joined', ${r.user.id}, ${at})`))}`;
+    await tx.execute(Prisma.sql`INSERT INTO "Membership" ("roomId", "userId", "joinedAt", "lastReadSeq")
+      VALUES ${Prisma.join(rows.map((r) => Prisma.sql`(${r.roomId}, ${r.user.id}, ${at}, 0)`))}`);
+    await tx.execute(Prisma.sql`INSERT INTO "MemberEvent" ("id", "roomId", "version", "kind", "userId", "createdAt")
+      VALUES ${Prisma.join(rows.map((r) => Prisma.sql`(${randomUUID()}, ${r.roomId}, ${r.version}, 'joined', ${r.user.id}, ${at})`))}`);
     return joined;
   }
 }
