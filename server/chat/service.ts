@@ -142,9 +142,14 @@ export class ChatService {
       stored = await this.store.post(draft).catch((e) => this.storeFailed(e));
     }
 
+    // Published in version order with no wait in between (the MemberJoined of a first
+    // message comes just before it): each publish is on the bus's one connection before
+    // this returns to the event loop, and the batch's sends get here in their order, so
+    // subscribers receive a batch's events in order instead of holding later ones until
+    // an earlier one arrives (or reading it from the database after GAP_WAIT_MS: under
+    // load that read was 12% of the main thread).
     const { message, joined } = stored;
-    if (joined) await this.membership.joinedBySending(joined);
-    await this.publisher.publish({ ...eventOf(message), visibility });
+    await Promise.all([joined && this.membership.joinedBySending(joined), this.publisher.publish({ ...eventOf(message), visibility })]);
     timer();
     this.metrics.messagesSent.inc();
     return message;
