@@ -4,10 +4,11 @@
 // for a client more than MAX_REPLAY_EVENTS (the default, 1,000) behind. Sending to a public
 // room first makes the sender a member: a MemberJoined event with its own version, just
 // before their first message, replayed like every other change (never compacted).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Redis } from 'ioredis';
 import type { Client } from 'graphql-ws';
 import { freshDatabase, providers, type TestDatabase } from '../support/db.js';
-import { startServer, type RunningServer } from '../support/server.js';
+import { REDIS_PREFIX, REDIS_URL, startServer, type RunningServer } from '../support/server.js';
 import {
   DELETE,
   EDIT,
@@ -63,6 +64,26 @@ describe.each(providers)('room events on %s', (provider) => {
     await Promise.all(clients.map((c) => c.dispose()));
     await server?.stop();
     await db?.drop();
+  });
+
+  it('a burst of first messages is published in version order, each MemberJoined just before its message', async () => {
+    // What the bus carries, read straight from Redis: subscribers of every process take
+    // the events in this order, so none has to hold one back or read it from the database.
+    const room = uniqueRoom();
+    const senders = await Promise.all(range(1, 12).map(() => signUp(server.graphqlUrl, 'burst')));
+    await send(server.graphqlUrl, senders[0].token, room, 'the room exists'); // versions 1 (joined), 2
+    const bus = new Redis(REDIS_URL);
+    try {
+      const published: number[] = [];
+      bus.on('message', (_channel, raw: string) => published.push(JSON.parse(raw).version));
+      await bus.subscribe(`${REDIS_PREFIX}room:${room}`);
+      // Sent at once, so that the server stores most of them in one transaction.
+      await Promise.all(senders.slice(1).map((s, i) => send(server.graphqlUrl, s.token, room, `first of ${i}`)));
+      await vi.waitFor(() => expect(published).toHaveLength(22), { timeout: 5000 });
+      expect(published).toEqual(range(3, 24));
+    } finally {
+      bus.disconnect();
+    }
   });
 
   it('delivers posts, edits and deletes live in version order, and replays each message as it is now', async () => {

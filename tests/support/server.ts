@@ -66,7 +66,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
+  // SHOW_SERVER_STDERR=1 npx vitest run … shows the server's stderr as it comes (debugging).
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+    if (process.env.SHOW_SERVER_STDERR) process.stderr.write(d);
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const port = await new Promise<number>((resolve, reject) => {

@@ -8,10 +8,11 @@
 //   2. rooms nobody wrote to yet are created with their lastSeq (one multi-row INSERT);
 //   3. senders of a public room who are not members yet join it in the same transaction
 //      (one SELECT finds them; only if there are any: one UPDATE takes their versions, one
-//      INSERT each for the memberships and the MemberJoined events, which come just before
-//      the messages in version order);
-//   4. one multi-row INSERT stores the messages, which take their room's seqs and
-//      versions in arrival order; the mentions they resolved go in with one more INSERT,
+//      INSERT each for the memberships and the MemberJoined events);
+//   4. one multi-row INSERT stores the messages, which take their room's seqs in arrival
+//      order; versions are taken in arrival order too, a sender's MemberJoined just
+//      before their first message (so a batch published in arrival order is published in
+//      version order, and no subscriber holds an event back for an earlier one); the mentions they resolved go in with one more INSERT,
 //      and one UPDATE moves each sender's read position in the room to their message (ids are random UUIDs made here: raw SQL has no @default(cuid())).
 // Every step is raw SQL (Prisma.sql) sent to Prisma's driver adapter directly (db/raw.ts):
 // the ORM's per-query planning cost more CPU than SQLite itself (profiled: ~60% of a
@@ -162,23 +163,34 @@ export class Writes {
         for (const r of created) rooms.set(r.name, { id: r.id, lastSeq: Number(r.lastSeq), version: Number(r.version) });
       }
 
-      // Senders of public rooms who are not members yet join first (MemberJoined takes the
-      // versions just before the room's messages of this batch).
-      const joined = await this.joinSenders(tx, drafts, rooms, counts, createdAt);
+      // Senders of public rooms who are not members yet join with this batch.
+      const joining = await this.newMembers(tx, drafts, rooms);
 
-      // A room's n messages take lastSeq − n + 1 … lastSeq and version − n + 1 … version,
-      // in arrival order.
+      // A room's n messages take lastSeq − n + 1 … lastSeq in arrival order; its versions
+      // (n, plus one per sender joining) are taken in arrival order too, a sender's
+      // MemberJoined just before their first message: version − n − joins + 1 … version.
       const taken = new Map(names.map((name) => [name, counts.get(name)!]));
-      const ids = drafts.map(() => randomUUID());
-      const messages: ChatMessage[] = drafts.map((d, i) => {
-        const room = rooms.get(d.room)!;
+      const nextVersion = new Map(names.map((name) => [name, rooms.get(name)!.version - counts.get(name)! - (joining.perRoom.get(name) ?? 0) + 1]));
+      const version = (room: string) => {
+        const v = nextVersion.get(room)!;
+        nextVersion.set(room, v + 1);
+        return v;
+      };
+      const joins: MemberEvent[] = [];
+      const stored: Stored[] = drafts.map((d) => {
         const left = taken.get(d.room)!;
         taken.set(d.room, left - 1);
-        return {
-          id: ids[i],
+        let joined: MemberEvent | null = null;
+        // The sender's first message of the batch in a room they are not a member of.
+        if (joining.keys.delete(`${d.room} ${d.sender.id}`)) {
+          joined = { kind: 'joined', room: d.room, version: version(d.room), user: d.sender, visibility: 'public' };
+          joins.push(joined);
+        }
+        const message: ChatMessage = {
+          id: randomUUID(),
           room: d.room,
-          seq: room.lastSeq - left + 1,
-          version: room.version - left + 1,
+          seq: rooms.get(d.room)!.lastSeq - left + 1,
+          version: version(d.room),
           content: d.content,
           clientId: d.clientId,
           createdAt,
@@ -187,7 +199,16 @@ export class Writes {
           sender: d.sender,
           mentions: d.mentions ?? [],
         };
+        return { message, joined };
       });
+      const messages = stored.map((s) => s.message);
+      if (joins.length > 0) {
+        const roomId = (e: MemberEvent) => rooms.get(e.room)!.id;
+        await tx.execute(Prisma.sql`INSERT INTO "Membership" ("roomId", "userId", "joinedAt", "lastReadSeq")
+          VALUES ${Prisma.join(joins.map((e) => Prisma.sql`(${roomId(e)}, ${e.user!.id}, ${createdAt}, 0)`))}`);
+        await tx.execute(Prisma.sql`INSERT INTO "MemberEvent" ("id", "roomId", "version", "kind", "userId", "createdAt")
+          VALUES ${Prisma.join(joins.map((e) => Prisma.sql`(${randomUUID()}, ${roomId(e)}, ${e.version}, 'joined', ${e.user!.id}, ${createdAt})`))}`);
+      }
       const values = messages.map(
         (m, i) =>
           Prisma.sql`(${m.id}, ${rooms.get(m.room)!.id}, ${m.seq}, ${m.version}, ${drafts[i].sender.id}, ${m.content}, ${m.clientId}, ${createdAt})`,
@@ -213,68 +234,41 @@ export class Writes {
       const greatest = this.provider === 'postgresql' ? Prisma.raw('GREATEST') : Prisma.raw('MAX');
       await tx.execute(Prisma.sql`UPDATE "Membership" SET "lastReadSeq" = ${greatest}("lastReadSeq", CASE "roomId" || ' ' || "userId" ${readCase} ELSE 0 END)
         WHERE "userId" IN (${userIds}) AND "roomId" IN (${roomIds})`);
-      const firstOf = new Set<string>();
-      return messages.map((message, i) => {
-        const key = `${message.room} ${drafts[i].sender.id}`;
-        const join = firstOf.has(key) ? null : (joined.get(key) ?? null);
-        firstOf.add(key);
-        return { message, joined: join };
-      });
+      return stored;
     });
   }
 
   /**
-   * Makes the senders of `joinIfNeeded` drafts who are not members of the room members,
-   * with a MemberJoined each; bumps the rooms' versions for them, so that `rooms` keeps
-   * the newest version and the joins take the versions just before the batch's messages.
+   * The senders of `joinIfNeeded` drafts who are not members of the room yet (keys
+   * "room userId", and how many per room name). Bumps those rooms' versions by that many,
+   * so that `rooms` keeps each room's newest version; the caller numbers and stores the joins.
    */
-  private async joinSenders(
+  private async newMembers(
     tx: RawTx,
     drafts: Draft[],
     rooms: Map<string, { id: string; lastSeq: number; version: number }>,
-    /** Messages of the batch per room name. */
-    counts: Map<string, number>,
-    at: Date,
-  ): Promise<Map<string, MemberEvent>> {
-    const joined = new Map<string, MemberEvent>();
-    const candidates = new Map<string, { roomId: string; room: string; user: UserRef }>();
+  ): Promise<{ keys: Set<string>; perRoom: Map<string, number> }> {
+    const candidates = new Map<string, { roomId: string; room: string; userId: string }>();
     for (const d of drafts) {
-      if (d.joinIfNeeded) candidates.set(`${rooms.get(d.room)!.id} ${d.sender.id}`, { roomId: rooms.get(d.room)!.id, room: d.room, user: d.sender });
+      if (d.joinIfNeeded) candidates.set(`${rooms.get(d.room)!.id} ${d.sender.id}`, { roomId: rooms.get(d.room)!.id, room: d.room, userId: d.sender.id });
     }
-    if (candidates.size === 0) return joined;
+    const none = { keys: new Set<string>(), perRoom: new Map<string, number>() };
+    if (candidates.size === 0) return none;
     const members = await tx.query<{ roomId: string; userId: string }>(Prisma.sql`
       SELECT "roomId", "userId" FROM "Membership"
-      WHERE "userId" IN (${Prisma.join([...new Set([...candidates.values()].map((c) => c.user.id))])})
+      WHERE "userId" IN (${Prisma.join([...new Set([...candidates.values()].map((c) => c.userId))])})
         AND "roomId" IN (${Prisma.join([...new Set([...candidates.values()].map((c) => c.roomId))])})`);
     for (const m of members) candidates.delete(`${m.roomId} ${m.userId}`);
-    if (candidates.size === 0) return joined;
+    if (candidates.size === 0) return none;
 
-    const joins = new Map<string, number>();
-    for (const c of candidates.values()) joins.set(c.roomId, (joins.get(c.roomId) ?? 0) + 1);
-    const bump = Prisma.join([...joins].map(([id, n]) => Prisma.sql`WHEN ${id} THEN CAST(${n} AS INTEGER)`), ' ');
+    const perRoom = new Map<string, number>();
+    for (const c of candidates.values()) perRoom.set(c.room, (perRoom.get(c.room) ?? 0) + 1);
+    const bump = Prisma.join([...perRoom].map(([name, n]) => Prisma.sql`WHEN ${rooms.get(name)!.id} THEN CAST(${n} AS INTEGER)`), ' ');
     const bumped = await tx.query<{ id: string; version: number }>(Prisma.sql`
       UPDATE "Room" SET "version" = "version" + CASE "id" ${bump} END
-      WHERE "id" IN (${Prisma.join([...joins.keys()])}) RETURNING "id", "version"`);
-    const byId = new Map([...rooms].map(([name, room]) => [room.id, { room, messages: counts.get(name)! }]));
-    // The range this batch took in a room is newest − joins − messages + 1 … newest:
-    // joins first, then messages (which keep `rooms`' version as their newest).
-    const next = new Map<string, number>();
-    for (const r of bumped) {
-      const version = Number(r.version);
-      const { room, messages } = byId.get(r.id)!;
-      next.set(r.id, version - joins.get(r.id)! - messages + 1);
-      room.version = version;
-    }
-    const rows = [...candidates.values()].map((c) => {
-      const version = next.get(c.roomId)!;
-      next.set(c.roomId, version + 1);
-      joined.set(`${c.room} ${c.user.id}`, { kind: 'joined', room: c.room, version, user: c.user, visibility: 'public' });
-      return { ...c, version };
-    });
-    await tx.execute(Prisma.sql`INSERT INTO "Membership" ("roomId", "userId", "joinedAt", "lastReadSeq")
-      VALUES ${Prisma.join(rows.map((r) => Prisma.sql`(${r.roomId}, ${r.user.id}, ${at}, 0)`))}`);
-    await tx.execute(Prisma.sql`INSERT INTO "MemberEvent" ("id", "roomId", "version", "kind", "userId", "createdAt")
-      VALUES ${Prisma.join(rows.map((r) => Prisma.sql`(${randomUUID()}, ${r.roomId}, ${r.version}, 'joined', ${r.user.id}, ${at})`))}`);
-    return joined;
+      WHERE "id" IN (${Prisma.join([...perRoom.keys()].map((name) => rooms.get(name)!.id))}) RETURNING "id", "version"`);
+    const byId = new Map([...rooms.values()].map((room) => [room.id, room]));
+    for (const r of bumped) byId.get(r.id)!.version = Number(r.version);
+    return { keys: new Set([...candidates.values()].map((c) => `${c.room} ${c.userId}`)), perRoom };
   }
 }
