@@ -55,6 +55,7 @@ const HELP = `npm run bench -- --rooms R [options]      (the many-rooms scenario
   --server-env LIST  extra server environment, KEY=VALUE,KEY=VALUE (e.g. to raise a new limit)
   --log-level L      server LOG_LEVEL (default info; it must print "listening")
   --cpu-prof         run the GraphQL server with --cpu-prof; profiles kept in ./bench/profiles
+  --node-args=FLAGS  node/V8 flags for the GraphQL server (e.g. --node-args=--max-semi-space-size=32)
   --json             print the results as JSON instead of the table
 
 Limits: the bench raises, for its own senders and sockets, RATE_MESSAGES_PER_MINUTE and
@@ -85,6 +86,7 @@ interface Flags {
   serverEnv: Record<string, string>;
   logLevel: string;
   cpuProf: boolean;
+  nodeArgs: string[];
   json: boolean;
 }
 
@@ -111,6 +113,7 @@ function parseFlags(argv: string[]): Flags | undefined {
       'server-env': { type: 'string', default: '' },
       'log-level': { type: 'string', default: 'info' },
       'cpu-prof': { type: 'boolean', default: false },
+      'node-args': { type: 'string', default: '' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -155,6 +158,7 @@ function parseFlags(argv: string[]): Flags | undefined {
     serverEnv,
     logLevel: v['log-level']!,
     cpuProf: v['cpu-prof']!,
+    nodeArgs: v['node-args']!.split(' ').filter(Boolean),
     json: v.json!,
   };
 }
@@ -239,7 +243,7 @@ async function runOnce(f: Flags, target: Target, rate: number, databaseUrl: () =
             MAX_CONNECTIONS_PER_IP: String(subs + f.senders + 16),
             ...f.serverEnv,
           },
-          nodeArgs: f.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(benchDir, 'profiles')}`] : [],
+          nodeArgs: [...(f.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(benchDir, 'profiles')}`] : []), ...f.nodeArgs],
           label: 'chat server',
         });
   const warnings = new Map<string, number>();

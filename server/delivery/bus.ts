@@ -11,7 +11,7 @@
 // publisher (dates are revived by the `revive` function the caller gives).
 import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../log.js';
 
 /** Rooms whose last failed publish is remembered for when Redis is back. */
@@ -107,17 +107,21 @@ export function createBus<T extends RoomScoped>({ redisUrl, prefix, log, revive 
     return wrap<T>('memory', new PubSub(), prefix, { close: async () => {}, onReconnect: () => {}, ready: async () => true });
   }
 
-  const connect = (role: string) => {
+  const connect = (role: string, options: RedisOptions = {}) => {
     const client = new Redis(redisUrl, {
       // Keep retrying forever (capped at 2 s apart): fan-out resumes on its own after an outage.
       retryStrategy: (times) => Math.min(times * 100, 2000),
       maxRetriesPerRequest: 2,
+      ...options,
     });
     client.on('error', (err) => log.warn({ err: err.message, role }, 'redis connection error'));
     client.on('ready', () => log.debug({ role }, 'redis ready'));
     return client;
   };
-  const publisher = connect('publisher');
+  // The publisher also carries the rate-limit counters and the user channels' publishes:
+  // a few commands per send. Auto-pipelining writes the commands of one turn of the
+  // event loop to the socket together (one write instead of one each), in order.
+  const publisher = connect('publisher', { enableAutoPipelining: true });
   const subscriber = connect('subscriber');
   const engine = new RedisPubSub({ publisher, subscriber, reviver: revive });
 
