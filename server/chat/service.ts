@@ -164,6 +164,8 @@ export class ChatService {
     const content = messageContent(rawContent, this.options.maxMessageLength);
     const target = await this.existing(id, editor);
     if (target.sender?.id !== editor.id) throw new AppError('FORBIDDEN', 'Only its author can edit a message.');
+    // Saving an edit unchanged (a double click, a retry) spends nothing of the rate limit.
+    if (!target.deletedAt && target.content === content) return target;
     await this.limits.message(editor.id, target.room);
     const result = await this.store
       .edit(String(id), editor, content, (current) => {

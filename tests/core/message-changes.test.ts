@@ -110,6 +110,22 @@ describe.each(providers)('editing and deleting messages on %s', (provider) => {
     ]);
   });
 
+  it('an edit saved unchanged spends none of the rate limit (RATE_MESSAGES_PER_MINUTE, default 60 per room)', async () => {
+    const alice = await signUp(server.graphqlUrl, 'alice');
+    const room = uniqueRoom();
+    const message = await send(server.graphqlUrl, alice.token, room, 'as it was');
+    // More unchanged saves than the whole minute's allowance: each answers the message as it is.
+    for (let i = 0; i < 65; i++) {
+      const same = await gql(server.graphqlUrl, EDIT, { id: message.id, c: 'as it was' }, alice.token);
+      expect(same.errors).toBeUndefined();
+      expect(same.data.editMessage).toMatchObject({ content: 'as it was', editedAt: null });
+    }
+    // A real edit still goes through: the allowance was not spent.
+    const edited = await gql(server.graphqlUrl, EDIT, { id: message.id, c: 'changed at last' }, alice.token);
+    expect(edited.errors).toBeUndefined();
+    expect(edited.data.editMessage.content).toBe('changed at last');
+  });
+
   it("an admin deletes someone else's message: the tombstone is delivered and the moderation log records it; an author's own delete is not moderation", async () => {
     const [alice, bob] = [await signUp(server.graphqlUrl, 'alice'), await signUp(server.graphqlUrl, 'bob')];
     const room = uniqueRoom('moderated');
