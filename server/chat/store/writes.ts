@@ -226,17 +226,21 @@ export class Writes {
 
       // Sending moves the sender's read position to their message (never backwards).
       // Non-members (no row) are untouched: the service joins senders before they send.
-      const readTo = new Map<string, number>();
-      for (const m of messages) readTo.set(`${rooms.get(m.room)!.id} ${m.sender!.id}`, m.seq);
-      const userIds = Prisma.join([...new Set(drafts.map((d) => d.sender.id))]);
-      const roomIds = Prisma.join([...new Set(names.map((n) => rooms.get(n)!.id))]);
+      // Only the (room, sender) rows of the batch are written: matching users and rooms
+      // separately would rewrite every membership of the batch's senders in its rooms.
+      const readTo = new Map<string, { roomId: string; userId: string; seq: number }>();
+      for (const m of messages) {
+        const roomId = rooms.get(m.room)!.id;
+        readTo.set(`${roomId} ${m.sender!.id}`, { roomId, userId: m.sender!.id, seq: m.seq });
+      }
+      const reads = [...readTo.values()];
       const readCase = Prisma.join(
-        [...readTo].map(([key, seq]) => Prisma.sql`WHEN ${key} THEN CAST(${seq} AS INTEGER)`),
+        reads.map((r) => Prisma.sql`WHEN ${`${r.roomId} ${r.userId}`} THEN CAST(${r.seq} AS INTEGER)`),
         ' ',
       );
       const greatest = this.provider === 'postgresql' ? Prisma.raw('GREATEST') : Prisma.raw('MAX');
       await tx.execute(Prisma.sql`UPDATE "Membership" SET "lastReadSeq" = ${greatest}("lastReadSeq", CASE "roomId" || ' ' || "userId" ${readCase} ELSE 0 END)
-        WHERE "userId" IN (${userIds}) AND "roomId" IN (${roomIds})`);
+        WHERE ("roomId", "userId") IN (VALUES ${Prisma.join(reads.map((r) => Prisma.sql`(${r.roomId}, ${r.userId})`))})`);
       return stored;
     });
   }
@@ -259,8 +263,7 @@ export class Writes {
     if (candidates.size === 0) return none;
     const members = await tx.query<{ roomId: string; userId: string }>(Prisma.sql`
       SELECT "roomId", "userId" FROM "Membership"
-      WHERE "userId" IN (${Prisma.join([...new Set([...candidates.values()].map((c) => c.userId))])})
-        AND "roomId" IN (${Prisma.join([...new Set([...candidates.values()].map((c) => c.roomId))])})`);
+      WHERE ("roomId", "userId") IN (VALUES ${Prisma.join([...candidates.values()].map((c) => Prisma.sql`(${c.roomId}, ${c.userId})`))})`);
     for (const m of members) candidates.delete(`${m.roomId} ${m.userId}`);
     if (candidates.size === 0) return none;
 
