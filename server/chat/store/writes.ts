@@ -12,8 +12,10 @@
 //   4. one multi-row INSERT stores the messages, which take their room's seqs in arrival
 //      order; versions are taken in arrival order too, a sender's MemberJoined just
 //      before their first message (so a batch published in arrival order is published in
-//      version order, and no subscriber holds an event back for an earlier one); the mentions they resolved go in with one more INSERT,
-//      and one UPDATE moves each sender's read position in the room to their message (ids are UUIDv7s made here: raw SQL has no @default(cuid())).
+//      version order, and no subscriber holds an event back for an earlier one); the
+//      mentions they resolved go in with one more INSERT, and one UPDATE moves each
+//      sender's read position in the room to their message. Ids are UUIDv7s made here
+//      (raw SQL has no @default(cuid())).
 // Every step is raw SQL (Prisma.sql) sent to Prisma's driver adapter directly (db/raw.ts):
 // the ORM's per-query planning cost more CPU than SQLite itself (profiled: ~60% of a
 // batch), and so did the client's raw-query path (21% of the main thread at 200 msg/s
@@ -26,6 +28,7 @@
 // of each table's id index instead of on a random page each (random UUIDv4s dirtied one
 // index page per message, which every commit then wrote to the WAL).
 import { v7 as newId } from 'uuid';
+import { isDriverAdapterError } from '@prisma/driver-adapter-utils';
 import { rawSql, type Db } from '../../db/client.js';
 import type { RawSql, RawTx } from '../../db/raw.js';
 import type { Provider } from '../../db/url.js';
@@ -52,15 +55,11 @@ export interface Stored {
 
 /**
  * Whether a store failed on a unique constraint (the same (sender, clientId) stored
- * already, or a room created meanwhile by another process): P2002 from an ORM query,
- * P2010 with the driver's UniqueConstraintViolation from the client's raw SQL, or the
- * driver adapter's own error from raw SQL sent to it directly (db/raw.ts).
+ * already, or a room created meanwhile by another process): every statement here goes to
+ * the driver adapter (db/raw.ts), which reports it as its UniqueConstraintViolation.
  */
 export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: unknown; name?: unknown; cause?: { kind?: unknown }; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } } | null;
-  if (typeof e !== 'object' || e === null) return false;
-  if (e.name === 'DriverAdapterError') return e.cause?.kind === 'UniqueConstraintViolation';
-  return e.code === 'P2002' || (e.code === 'P2010' && e.meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation');
+  return typeof err === 'object' && err !== null && isDriverAdapterError(err) && err.cause.kind === 'UniqueConstraintViolation';
 }
 
 interface Pending {
@@ -224,8 +223,9 @@ export class Writes {
         await tx.execute(Prisma.sql`INSERT INTO "Mention" ("messageId", "userId", "roomId", "seq") VALUES ${Prisma.join(mentions)}`);
       }
 
-      // Sending moves the sender's read position to their message (never backwards).
-      // Non-members (no row) are untouched: the service joins senders before they send.
+      // Sending moves the sender's read position to their message (never backwards);
+      // senders who joined above are members by now. Non-members (no row: a private
+      // room's are refused before they send) are untouched.
       // Only the (room, sender) rows of the batch are written: matching users and rooms
       // separately would rewrite every membership of the batch's senders in its rooms.
       const readTo = new Map<string, { roomId: string; userId: string; seq: number }>();
@@ -255,16 +255,18 @@ export class Writes {
     drafts: Draft[],
     rooms: Map<string, { id: string; lastSeq: number; version: number }>,
   ): Promise<{ keys: Set<string>; perRoom: Map<string, number> }> {
+    // Keyed "room userId", as the caller looks them up.
     const candidates = new Map<string, { roomId: string; room: string; userId: string }>();
     for (const d of drafts) {
-      if (d.joinIfNeeded) candidates.set(`${rooms.get(d.room)!.id} ${d.sender.id}`, { roomId: rooms.get(d.room)!.id, room: d.room, userId: d.sender.id });
+      if (d.joinIfNeeded) candidates.set(`${d.room} ${d.sender.id}`, { roomId: rooms.get(d.room)!.id, room: d.room, userId: d.sender.id });
     }
     const none = { keys: new Set<string>(), perRoom: new Map<string, number>() };
     if (candidates.size === 0) return none;
+    const nameOf = new Map([...rooms].map(([name, room]) => [room.id, name]));
     const members = await tx.query<{ roomId: string; userId: string }>(Prisma.sql`
       SELECT "roomId", "userId" FROM "Membership"
       WHERE ("roomId", "userId") IN (VALUES ${Prisma.join([...candidates.values()].map((c) => Prisma.sql`(${c.roomId}, ${c.userId})`))})`);
-    for (const m of members) candidates.delete(`${m.roomId} ${m.userId}`);
+    for (const m of members) candidates.delete(`${nameOf.get(m.roomId)} ${m.userId}`);
     if (candidates.size === 0) return none;
 
     const perRoom = new Map<string, number>();
@@ -273,8 +275,7 @@ export class Writes {
     const bumped = await tx.query<{ id: string; version: number }>(Prisma.sql`
       UPDATE "Room" SET "version" = "version" + CASE "id" ${bump} END
       WHERE "id" IN (${Prisma.join([...perRoom.keys()].map((name) => rooms.get(name)!.id))}) RETURNING "id", "version"`);
-    const byId = new Map([...rooms.values()].map((room) => [room.id, room]));
-    for (const r of bumped) byId.get(r.id)!.version = Number(r.version);
-    return { keys: new Set([...candidates.values()].map((c) => `${c.room} ${c.userId}`)), perRoom };
+    for (const r of bumped) rooms.get(nameOf.get(r.id)!)!.version = Number(r.version);
+    return { keys: new Set(candidates.keys()), perRoom };
   }
 }
