@@ -4,11 +4,14 @@
 // fan-out — and measured from outside through /proc:
 //   - ready: spawn → first /readyz 200, on a fresh database (migrations applied at start)
 //     and on restarts (nothing pending), median of the restarts;
-//   - idle RSS: VmRSS of the server process 5 s after it became ready (and its anonymous
-//     and file-backed parts: the node binary's pages are file-backed and shared);
+//   - idle RSS: VmRSS of the server process 5 s after it became ready, on the fresh
+//     database and on a restart, and settled (--settle, 30 s after ready: V8's memory
+//     reducer shrinks an idle heap about 20 s after start); its anonymous and
+//     file-backed parts (the node binary's pages are file-backed and shared);
 //   - RSS per idle WebSocket: 2,000 graphql-ws connections (connection_init → ack), then
 //     the same 2,000 each holding one messageAdded subscription (confirmed by one message
-//     reaching all of them): VmRSS growth / 2,000.
+//     reaching all of them): settled VmRSS growth / 2,000, each read after the same
+//     settling time, so that garbage not yet collected is not counted as the sockets'.
 // `--compare` measures the same for the sources run through tsx (`node --import tsx
 // server/main.ts`), as `npm start` ran before the build existed.
 //
@@ -30,6 +33,7 @@ const { values: opts } = parseArgs({
     sockets: { type: 'string', default: '2000' },
     restarts: { type: 'string', default: '3' },
     'idle-wait': { type: 'string', default: '5' },
+    settle: { type: 'string', default: '30' },
     json: { type: 'boolean' },
     'node-args': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -37,12 +41,13 @@ const { values: opts } = parseArgs({
   strict: true,
 });
 if (opts.help) {
-  console.log(`npm run bench -- --footprint [--compare] [--sockets N (2000)] [--restarts N (3)] [--idle-wait S (5)] [--node-args "FLAGS"] [--json]`);
+  console.log(`npm run bench -- --footprint [--compare] [--sockets N (2000)] [--restarts N (3)] [--idle-wait S (5)] [--settle S (30)] [--node-args "FLAGS"] [--json]`);
   process.exit(0);
 }
 const SOCKETS = Number(opts.sockets);
 const RESTARTS = Number(opts.restarts);
 const IDLE_WAIT_MS = Number(opts['idle-wait']) * 1000;
+const SETTLE_MS = Number(opts.settle) * 1000;
 
 const log = (msg: string) => process.stderr.write(`[footprint] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -180,6 +185,8 @@ try {
     const port = await freePort();
     log(`${target.label}: first start (fresh database)`);
     const first = await start(target, databaseUrl, port);
+    await sleep(IDLE_WAIT_MS);
+    const firstIdle = status(first.child.pid!);
     await stop(first.child);
     const restarts: number[] = [];
     let last: Started | undefined;
@@ -190,14 +197,16 @@ try {
     }
     const server = last!;
     await sleep(IDLE_WAIT_MS);
+    const early = status(server.child.pid!);
+    await sleep(SETTLE_MS - IDLE_WAIT_MS);
     const idle = status(server.child.pid!);
-    log(`${target.label}: idle RSS ${(idle.rss / 1024).toFixed(1)} MB; opening ${SOCKETS} sockets`);
+    log(`${target.label}: idle RSS ${(early.rss / 1024).toFixed(1)} MB after ${IDLE_WAIT_MS / 1000} s, ${(idle.rss / 1024).toFixed(1)} MB settled; opening ${SOCKETS} sockets`);
     const sockets = await openSockets(server.port, SOCKETS);
-    await sleep(3000);
+    await sleep(SETTLE_MS);
     const connected = status(server.child.pid!);
     log(`${target.label}: subscribing them`);
     await subscribeAll(server.port, sockets);
-    await sleep(3000);
+    await sleep(SETTLE_MS);
     const subscribed = status(server.child.pid!);
     for (const ws of sockets) ws.terminate();
     await stop(server.child);
@@ -206,6 +215,8 @@ try {
       target: target.label,
       readyFirstMs: Math.round(first.readyMs),
       readyRestartMedianMs: Math.round(median),
+      freshIdleRssMB: +(firstIdle.rss / 1024).toFixed(1),
+      earlyIdleRssMB: +(early.rss / 1024).toFixed(1),
       idleRssMB: +(idle.rss / 1024).toFixed(1),
       idleAnonMB: +(idle.anon / 1024).toFixed(1),
       idleFileMB: +(idle.file / 1024).toFixed(1),
@@ -220,10 +231,11 @@ try {
 
 if (opts.json) console.log(JSON.stringify(results, null, 2));
 else {
-  console.log('| server | ready, fresh db (ms) | ready, restart median (ms) | idle RSS (MB) | anon + file-backed (MB) | KB per idle WebSocket | KB per subscribed WebSocket |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const w = IDLE_WAIT_MS / 1000;
+  console.log(`| server | ready, fresh db (ms) | ready, restart median (ms) | idle RSS ${w} s after ready: fresh db / restart (MB) | idle RSS settled, ${SETTLE_MS / 1000} s (MB) | anon + file-backed (MB) | KB per idle WebSocket | KB per subscribed WebSocket |`);
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of results) {
-    console.log(`| ${r.target} | ${r.readyFirstMs} | ${r.readyRestartMedianMs} | ${r.idleRssMB} | ${r.idleAnonMB} + ${r.idleFileMB} | ${r.kbPerIdleSocket} | ${r.kbPerSubscribedSocket} |`);
+    console.log(`| ${r.target} | ${r.readyFirstMs} | ${r.readyRestartMedianMs} | ${r.freshIdleRssMB} / ${r.earlyIdleRssMB} | ${r.idleRssMB} | ${r.idleAnonMB} + ${r.idleFileMB} | ${r.kbPerIdleSocket} | ${r.kbPerSubscribedSocket} |`);
   }
   console.log(`(${SOCKETS} sockets; SQLite in a temp dir; REDIS_URL=${REDIS_URL}; Node ${process.version})`);
 }

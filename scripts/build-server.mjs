@@ -1,5 +1,6 @@
 // Compiles the server for production: server/main.ts (the server),
-// server/db/migrate-cli.ts (`npm run db:migrate`) and server/admin/cli.ts (`npm run admin`)
+// server/db/migrate-cli.ts (`npm run db:migrate`), server/db/migrate-worker.ts (the thread
+// that applies migrations) and server/admin/cli.ts (`npm run admin`)
 // bundled by esbuild into dist/server/,
 // ES modules for Node 20. Our code, the generated Prisma clients and the pure-JavaScript
 // packages are bundled: the server then starts from a few files instead of about 1,200
@@ -40,7 +41,7 @@ rmSync(outdir, { recursive: true, force: true });
 const started = performance.now();
 await build({
   absWorkingDir: root,
-  entryPoints: ['server/main.ts', 'server/db/migrate-cli.ts', 'server/admin/cli.ts'],
+  entryPoints: ['server/main.ts', 'server/db/migrate-cli.ts', 'server/db/migrate-worker.ts', 'server/admin/cli.ts'],
   outbase: 'server',
   outdir,
   bundle: true,

@@ -1,6 +1,7 @@
 // The server process: config → migrations → services → listen; clean shutdown on
 // SIGTERM/SIGINT. `--help` lists the variables it reads (from the schema in config.ts).
 import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
 import { ConfigError, configHelp, loadConfig } from './config.js';
 import { createLogger } from './log.js';
 
@@ -10,6 +11,14 @@ The chat server. Configured by environment variables (a .env file in the working
 directory is read too; the real environment wins):
 
 `;
+
+// Prisma's query compiler is WebAssembly. V8 compiles it with its baseline tier
+// (Liftoff), then again with TurboFan on background threads for the functions that get
+// hot, and glibc keeps those threads' compile memory: about 12 MB of idle RSS. The
+// compiler runs only when a query's shape misses Prisma's plan cache, so the second tier
+// buys nothing here. Set before any WebAssembly is compiled (`npm run bench -- --footprint`
+// measures it; README "In production").
+setFlagsFromString('--liftoff-only');
 
 async function main() {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -27,15 +36,17 @@ async function main() {
     throw err;
   }
   const log = createLogger(config.LOG_LEVEL);
-  // Loaded after the config is known good, so a bad setting is reported at once.
-  const [{ migrate }, { providerOf }, { createServices }, { createApp }] = await Promise.all([
-    import('./db/migrate.js'),
+  // Loaded after the config is known good, so a bad setting is reported at once. Pending
+  // migrations are applied on a worker thread (db/migrate.ts) while this one loads the rest.
+  const { migrate } = await import('./db/migrate.js');
+  const migrated = migrate(config.DATABASE_URL, (msg) => log.info({ name: 'migrate' }, msg));
+  migrated.catch(() => {}); // awaited below, once the modules are in
+  const [{ providerOf }, { createServices }, { createApp }] = await Promise.all([
     import('./db/url.js'),
     import('./services.js'),
     import('./app.js'),
   ]);
-
-  const { applied } = await migrate(config.DATABASE_URL, (msg) => log.info({ name: 'migrate' }, msg));
+  const { applied } = await migrated;
   const services = await createServices(config, log);
   if (!(await services.pubsub.ready(5000))) {
     log.warn('redis is not reachable yet: starting anyway (fan-out resumes and rate limits move to Redis once it is)');

@@ -6,12 +6,14 @@
 // Runs at every server start, so the common case — nothing pending — is a single query
 // on `_prisma_migrations` with the plain driver; only when a migration is missing from
 // that table is the WASM schema engine loaded to apply it (`applyMigrations`, which also
-// refuses failed migrations and takes Prisma's migration lock).
+// refuses failed migrations and takes Prisma's migration lock), on a worker thread.
 //
 // `npm run db:migrate` runs it from the command line (server/db/migrate-cli.ts).
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 import { providerOf, sqlitePath, type Provider } from './url.js';
 import { root } from '../paths.js';
@@ -109,17 +111,56 @@ export async function migrate(url: string, log: (msg: string) => void = () => {}
     if (checksum && checksum !== m.checksum) log(`warning: ${m.name}/migration.sql was modified after it was applied`);
   }
   if (migrations.every((m) => applied.has(m.name))) return { applied: [] };
+  const pending = migrations.filter((m) => !applied.has(m.name)).map((m) => m.name);
+  log(`applying ${pending.length} migration(s) to ${provider} database: ${pending.join(', ')}`);
+  return applyOnWorkerThread(url, log);
+}
 
+/**
+ * The schema engine is 5 MB of WebAssembly that the server needs only here: once loaded,
+ * its module, compiled code and memory stay for the life of the thread (about 18 MB of
+ * idle RSS, `npm run bench -- --footprint`). On a worker thread, all of it goes when the
+ * worker ends. The worker runs `applyPending` (server/db/migrate-worker.ts).
+ */
+function applyOnWorkerThread(url: string, log: (msg: string) => void): Promise<{ applied: string[] }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(migrateWorkerFile(), { workerData: { url } });
+    let applied: string[] | undefined;
+    worker.on('message', (m: WorkerMessage) => {
+      if ('log' in m) log(m.log);
+      else applied = m.applied;
+    });
+    worker.once('error', reject); // the worker's own error (its message and stack)
+    worker.once('exit', (code) =>
+      applied ? resolve({ applied }) : reject(new Error(`the migration worker exited with code ${code}`)),
+    );
+  });
+}
+
+export type WorkerMessage = { log: string } | { applied: string[] };
+
+/**
+ * The worker's entry: dist/server/db/migrate-worker.js in the build (where this module is
+ * bundled into a chunk of its own); from the sources, a boot file that registers tsx
+ * first, since a worker thread does not inherit the parent's loader on Node 20.
+ */
+function migrateWorkerFile(): URL {
+  const self = fileURLToPath(import.meta.url);
+  if (self.endsWith('.ts')) return new URL('./migrate-worker-boot.mjs', import.meta.url);
+  return pathToFileURL(join(root, 'dist', 'server', 'db', 'migrate-worker.js'));
+}
+
+/** Applies what is pending with the WASM schema engine (on the migration worker's thread). */
+export async function applyPending(url: string, log: (msg: string) => void): Promise<string[]> {
+  const provider = providerOf(url);
   const { openEngine, withPanic } = await import('./engine.js');
   const { engine, close } = await openEngine(url);
   try {
-    const pending = migrations.filter((m) => !applied.has(m.name)).map((m) => m.name);
-    log(`applying ${pending.length} migration(s) to ${provider} database: ${pending.join(', ')}`);
     const out = await engine
-      .applyMigrations({ migrationsList: migrationList(provider, migrations), filters: { externalTables: [], externalEnums: [] } })
+      .applyMigrations({ migrationsList: migrationList(provider), filters: { externalTables: [], externalEnums: [] } })
       .catch((e: unknown) => { throw withPanic(e); });
     for (const name of out.appliedMigrationNames) log(`applied ${name}`);
-    return { applied: out.appliedMigrationNames };
+    return out.appliedMigrationNames;
   } finally {
     await close();
   }
