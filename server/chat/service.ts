@@ -158,7 +158,8 @@ export class ChatService {
   /**
    * Replaces a message's content: the author only, with the same content rules as a send
    * (and counted by the same rate limits). The previous content goes to its edit history.
-   * Editing to the same content changes nothing.
+   * Its mentions are resolved again from the new content, as a send resolves them (before
+   * the transaction), and replace the old ones. Editing to the same content changes nothing.
    */
   async edit(id: string, rawContent: string, editor: Sender): Promise<ChatMessage> {
     const content = messageContent(rawContent, this.options.maxMessageLength);
@@ -167,8 +168,9 @@ export class ChatService {
     // Saving an edit unchanged (a double click, a retry) spends nothing of the rate limit.
     if (!target.deletedAt && target.content === content) return target;
     await this.limits.message(editor.id, target.room);
+    const mentions = await resolveMentions(content, this.options.findUsers);
     const result = await this.store
-      .edit(String(id), editor, content, (current) => {
+      .edit(String(id), editor, { content, mentions }, (current) => {
         if (current.deletedAt) throw new AppError('CONFLICT', 'This message was deleted: it can no longer be edited.');
         return current.content === content ? 'unchanged' : 'apply';
       })
