@@ -25,7 +25,7 @@ import type { Publisher } from './publisher.js';
 import { resolveMentions, type FindUsers } from './mentions.js';
 import { SilentStream } from '../delivery/silent-stream.js';
 import { clientId as checkClientId, messageContent, roomName } from './rules.js';
-import { LiveStream } from '../delivery/live-stream.js';
+import { LiveStream, beyondNewest } from '../delivery/live-stream.js';
 import { type Feeds, RoomFeeds } from '../delivery/room-feed.js';
 import type { ClientBudgets } from '../delivery/client-budget.js';
 import { type ChangeResult, type ChatStore, isUniqueViolation } from './store.js';
@@ -271,7 +271,7 @@ export class ChatService {
   async subscribe(room: string, after: number | null | undefined, client: string, viewer?: Viewer | null): Promise<LiveStream<ChatMessage> | SilentStream<ChatMessage>> {
     const name = roomName(room);
     const from = position(after, 'a seq number');
-    if (!(await this.membership.canRead(name, viewer))) return new SilentStream();
+    if (!(await this.membership.canRead(name, viewer))) return asUnusedRoom(from);
     return this.guarded(name, viewer, new LiveStream(
       {
         feeds: this.messageFeeds,
@@ -297,7 +297,7 @@ export class ChatService {
   async events(room: string, after: number | null | undefined, client: string, viewer?: Viewer | null): Promise<LiveStream<RoomEvent> | SilentStream<RoomEvent>> {
     const name = roomName(room);
     const from = position(after, 'a room version');
-    if (!(await this.membership.canRead(name, viewer))) return new SilentStream();
+    if (!(await this.membership.canRead(name, viewer))) return asUnusedRoom(from);
     return this.guarded(name, viewer, new LiveStream<RoomEvent>(
       {
         feeds: this.feeds,
@@ -327,6 +327,17 @@ export class ChatService {
     void stream.ended().finally(unguard).catch(() => {});
     return stream;
   }
+}
+
+/**
+ * A private room's stream to a non-member: answered exactly as for a room nobody used
+ * (whose newest position is 0), from nothing of the private room: a stream that stays
+ * silent, or, for an `after` beyond 0, the same refusal LiveStream gives such a room.
+ */
+function asUnusedRoom<T>(after: number | undefined): SilentStream<T> {
+  const stream = new SilentStream<T>();
+  if (after !== undefined && after > 0) stream.fail(beyondNewest(after, 0));
+  return stream;
 }
 
 /** A stream's `after`: absent, or an integer ≥ 0. */
