@@ -25,7 +25,7 @@ import type { Publisher } from './publisher.js';
 import { resolveMentions, type FindUsers } from './mentions.js';
 import { SilentStream } from '../delivery/silent-stream.js';
 import { clientId as checkClientId, messageContent, roomName } from './rules.js';
-import { LiveStream } from '../delivery/live-stream.js';
+import { LiveStream, beyondNewest } from '../delivery/live-stream.js';
 import { type Feeds, RoomFeeds } from '../delivery/room-feed.js';
 import type { ClientBudgets } from '../delivery/client-budget.js';
 import { type ChangeResult, type ChatStore, isUniqueViolation } from './store.js';
@@ -158,7 +158,8 @@ export class ChatService {
   /**
    * Replaces a message's content: the author only, with the same content rules as a send
    * (and counted by the same rate limits). The previous content goes to its edit history.
-   * Editing to the same content changes nothing.
+   * Its mentions are resolved again from the new content, as a send resolves them (before
+   * the transaction), and replace the old ones. Editing to the same content changes nothing.
    */
   async edit(id: string, rawContent: string, editor: Sender): Promise<ChatMessage> {
     const content = messageContent(rawContent, this.options.maxMessageLength);
@@ -167,8 +168,9 @@ export class ChatService {
     // Saving an edit unchanged (a double click, a retry) spends nothing of the rate limit.
     if (!target.deletedAt && target.content === content) return target;
     await this.limits.message(editor.id, target.room);
+    const mentions = await resolveMentions(content, this.options.findUsers);
     const result = await this.store
-      .edit(String(id), editor, content, (current) => {
+      .edit(String(id), editor, { content, mentions }, (current) => {
         if (current.deletedAt) throw new AppError('CONFLICT', 'This message was deleted: it can no longer be edited.');
         return current.content === content ? 'unchanged' : 'apply';
       })
@@ -269,7 +271,7 @@ export class ChatService {
   async subscribe(room: string, after: number | null | undefined, client: string, viewer?: Viewer | null): Promise<LiveStream<ChatMessage> | SilentStream<ChatMessage>> {
     const name = roomName(room);
     const from = position(after, 'a seq number');
-    if (!(await this.membership.canRead(name, viewer))) return new SilentStream();
+    if (!(await this.membership.canRead(name, viewer))) return asUnusedRoom(from);
     return this.guarded(name, viewer, new LiveStream(
       {
         feeds: this.messageFeeds,
@@ -295,7 +297,7 @@ export class ChatService {
   async events(room: string, after: number | null | undefined, client: string, viewer?: Viewer | null): Promise<LiveStream<RoomEvent> | SilentStream<RoomEvent>> {
     const name = roomName(room);
     const from = position(after, 'a room version');
-    if (!(await this.membership.canRead(name, viewer))) return new SilentStream();
+    if (!(await this.membership.canRead(name, viewer))) return asUnusedRoom(from);
     return this.guarded(name, viewer, new LiveStream<RoomEvent>(
       {
         feeds: this.feeds,
@@ -325,6 +327,17 @@ export class ChatService {
     void stream.ended().finally(unguard).catch(() => {});
     return stream;
   }
+}
+
+/**
+ * A private room's stream to a non-member: answered exactly as for a room nobody used
+ * (whose newest position is 0), from nothing of the private room: a stream that stays
+ * silent, or, for an `after` beyond 0, the same refusal LiveStream gives such a room.
+ */
+function asUnusedRoom<T>(after: number | undefined): SilentStream<T> {
+  const stream = new SilentStream<T>();
+  if (after !== undefined && after > 0) stream.fail(beyondNewest(after, 0));
+  return stream;
 }
 
 /** A stream's `after`: absent, or an integer ≥ 0. */

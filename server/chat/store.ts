@@ -4,7 +4,7 @@
 // names (chat/rules.ts) except where a method says it takes a raw one.
 import type { Db } from '../db/client.js';
 import type { Provider } from '../db/url.js';
-import type { ChatMessage } from './message.js';
+import type { ChatMessage, UserRef } from './message.js';
 import { roomName } from './rules.js';
 import { Reads, type MessageEditEntry, type RoomInfo, type Visibility } from './store/reads.js';
 import { Members, type MembershipInfo, type MemberChange } from './store/members.js';
@@ -30,12 +30,15 @@ export class ChatStore {
     this.members = new Members(db, provider);
   }
 
-  /** Edits a message in its own transaction (store/changes.ts); `check` refuses or says "unchanged". */
-  edit(id: string, editor: Editor, content: string, check: (current: ChatMessage) => Verdict): Promise<ChangeResult> {
-    return this.changes.edit(id, editor, content, check);
+  /**
+   * Edits a message in its own transaction (store/changes.ts): its content, and who it
+   * mentions (its Mention rows are replaced); `check` refuses or says "unchanged".
+   */
+  edit(id: string, editor: Editor, edit: { content: string; mentions: UserRef[] }, check: (current: ChatMessage) => Verdict): Promise<ChangeResult> {
+    return this.changes.edit(id, editor, edit, check);
   }
 
-  /** Deletes a message (a tombstone stays), in its own transaction. */
+  /** Deletes a message (a tombstone stays, mentioning nobody), in its own transaction. */
   delete(id: string, actor: Editor, check: (current: ChatMessage) => Verdict): Promise<ChangeResult> {
     return this.changes.delete(id, actor, check);
   }

@@ -66,6 +66,16 @@ const fellBehind = (resumeAfter: number | undefined) =>
     resumeAfter === undefined ? {} : { resumeAfter },
   );
 
+/**
+ * The refusal of an `after` beyond a room's newest position (nothing would ever arrive).
+ * A room nobody used has newest 0, and so has a private room to a non-member (service.ts).
+ */
+export const beyondNewest = (after: number, newest: number) =>
+  new AppError('BAD_USER_INPUT', `\`after\` (${after}) is beyond the newest position of this room (${newest}): subscribe again with after ≤ ${newest}.`, {
+    field: 'after',
+    newest,
+  });
+
 export class LiveStream<T extends object> implements AsyncIterableIterator<T> {
   /** Position of the last event handed to `deliver`. */
   private last: number | undefined;
@@ -151,12 +161,7 @@ export class LiveStream<T extends object> implements AsyncIterableIterator<T> {
   private async checkAfter(give: (event: T) => void | Promise<void>) {
     if (this.last === undefined) return;
     const newest = await this.deps.newest(this.room);
-    if (this.last > newest) {
-      throw new AppError('BAD_USER_INPUT', `\`after\` (${this.last}) is beyond the newest position of this room (${newest}): subscribe again with after ≤ ${newest}.`, {
-        field: 'after',
-        newest,
-      });
-    }
+    if (this.last > newest) throw beyondNewest(this.last, newest);
     const resync = this.deps.resync;
     if (!resync || newest - this.last <= resync.maxReplay) return;
     const taken = give(resync.event(this.room, newest));

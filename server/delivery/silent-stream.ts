@@ -1,5 +1,6 @@
 // A stream that delivers nothing and stays open until closed: what a subscriber of a
-// private room they are not in gets, exactly as for a room nobody has used yet.
+// private room they are not in gets, exactly as for a room nobody has used yet (or, with
+// an `after` beyond 0, failed at once with the refusal such a room gives: chat/service.ts).
 import type { PushStream } from './broadcast.js';
 
 export class SilentStream<T> implements PushStream<T>, AsyncIterableIterator<T> {

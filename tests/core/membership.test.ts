@@ -22,6 +22,7 @@ import {
   send,
   signUp,
   collectEvents,
+  sseSubscribe,
   subscribeSse,
   subscribeWs,
   uniqueRoom,
@@ -196,6 +197,37 @@ describe.each(providers)('membership on %s', (provider) => {
       for (const h of hidden) expect({ values: h.values, errors: h.errors, ended: h.ended }).toEqual({ values: [], errors: [], ended: false });
       await sees(member, (v) => v.id === sent.id, 'the new message for the member');
       await sees(memberActivity, (v) => v.id === sent.id, "the member's activity");
+    });
+
+    it('answers a non-member subscribing with `after` beyond 0 exactly as a room that does not exist, over WebSocket, SSE and HTTP', async () => {
+      const unused = uniqueRoom('never-used');
+      /** How messageAdded and roomEvents with `after` are answered for `room` to `token`'s user, on each transport, once ended. */
+      const answers = async (room: string, after: number, token: string | undefined) => {
+        const seen: Record<string, unknown> = {};
+        for (const [query, field] of [[MESSAGE_ADDED, 'messageAdded'], [ROOM_EVENTS, 'roomEvents']]) {
+          const variables = { room, after };
+          const ws = track(subscribeWs(client(token), query, variables, field));
+          await ws.until(() => ws.ended, 5000, `${field} over WebSocket to end`);
+          seen[`${field} over WebSocket`] = { values: ws.values, errors: ws.errors };
+          for (const post of [false, true]) {
+            const sse = await sseSubscribe(url, query, { token, variables, post });
+            try {
+              await sse.until(() => sse.ended, 5000, `${field} over SSE (${post ? 'POST' : 'GET'}) to end`);
+            } finally {
+              sse.close();
+            }
+            seen[`${field} over ${post ? 'HTTP POST' : 'SSE'}`] = { status: sse.status, payloads: sse.payloads };
+          }
+        }
+        return JSON.stringify(seen, null, 1).replaceAll(room, '<room>');
+      };
+      for (const token of [eve.token, undefined]) {
+        const expected = await answers(unused, 1, token);
+        // A room that does not exist refuses the position (its newest is 0), on every transport.
+        expect(expected.match(/is beyond the newest position of this room \(0\)/g)).toHaveLength(6);
+        expect(expected.match(/"BAD_USER_INPUT"/g)).toHaveLength(6);
+        expect(await answers(secret, 1, token)).toBe(expected);
+      }
     });
   });
 

@@ -9,6 +9,8 @@ import { startServer, type RunningServer } from '../support/server.js';
 import {
   JOIN_ROOM,
   dataOf,
+  deleteMessage,
+  editMessage,
   gql,
   privateRoom,
   send,
@@ -31,6 +33,7 @@ const MY_ROOMS = `{ myRooms(first: 50) { edges { node { room { name } ${COUNTS} 
 const VIEWER_MEMBERSHIP = `query($name:String!){ room(name:$name){ viewerMembership { ${COUNTS} } } }`;
 const MARK_READ = `mutation($room:String!,$seq:Int!){ markRead(room:$room, seq:$seq){ ${COUNTS} } }`;
 const HISTORY = 'query($name:String!){ room(name:$name){ messages { edges { node { seq content mentions { id username } } } } } }';
+const MENTIONS = 'query($id:ID!){ message(id:$id){ mentions { username } } }';
 
 interface Counts {
   lastReadSeq: number;
@@ -142,5 +145,40 @@ describe.each(providers)('unread and mention counts on %s', (provider) => {
     await send(url, ben.token, room, 'ben answers');
     expect(await countsOf(ben, room)).toEqual({ lastReadSeq: 4, unreadCount: 0, mentionCount: 0 });
     expect(await countsOf(ann, room)).toEqual({ lastReadSeq: 3, unreadCount: 1, mentionCount: 0 });
+  });
+
+  it('mentions follow edits and deletes: a deleted message mentions nobody, an edit re-resolves who it mentions', async () => {
+    const [ada, bob, carol] = await Promise.all([signUp(url, 'ada'), signUp(url, 'bob'), signUp(url, 'carol')]);
+    const room = await privateRoom(url, ada, [bob, carol]);
+    const deleted = await send(url, ada.token, room, `hi @${bob.username}`);
+    const editedOut = await send(url, ada.token, room, `ping @${bob.username}`);
+    const editedIn = await send(url, ada.token, room, 'plain');
+    /** Who a message mentions, as `viewer` reads it (sorted usernames). */
+    const mentionsOf = async (viewer: TestAccount, id: string): Promise<string[]> =>
+      dataOf(await gql(url, MENTIONS, { id }, viewer.token)).message.mentions.map((u: { username: string }) => u.username).sort();
+    const mentionCounts = async () => [(await countsOf(bob, room)).mentionCount, (await countsOf(carol, room)).mentionCount];
+    expect(await mentionCounts()).toEqual([2, 0]);
+
+    // (a) A deleted message mentions nobody, and counts for nobody.
+    await deleteMessage(url, ada.token, deleted.id);
+    expect(await mentionsOf(bob, deleted.id)).toEqual([]);
+    expect(await mentionCounts()).toEqual([1, 0]);
+
+    // (b) Editing @bob out: he is no longer mentioned (the old content is not leaked through mentions) nor counted.
+    await editMessage(url, ada.token, editedOut.id, 'ping nobody');
+    expect(await mentionsOf(bob, editedOut.id)).toEqual([]);
+    expect(await mentionCounts()).toEqual([0, 0]);
+
+    // (c) Editing @carol in mentions her; editing again keeps her and adds bob (the rows are replaced, not added to).
+    await editMessage(url, ada.token, editedIn.id, `plain, @${carol.username}`);
+    expect(await mentionsOf(carol, editedIn.id)).toEqual([carol.username]);
+    expect(await mentionCounts()).toEqual([0, 1]);
+    await editMessage(url, ada.token, editedIn.id, `plain, @${carol.username} and @${bob.username}`);
+    expect(await mentionsOf(bob, editedIn.id)).toEqual([bob.username, carol.username].sort());
+    expect(await mentionCounts()).toEqual([1, 1]);
+
+    // Read past it: no mention is left unread.
+    dataOf(await gql(url, MARK_READ, { room, seq: editedIn.seq }, bob.token));
+    expect((await countsOf(bob, room)).mentionCount).toBe(0);
   });
 });

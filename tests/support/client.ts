@@ -332,24 +332,32 @@ export async function untilEventsLive(sub: EventSubscription, probe: () => Promi
 
 type SsePayload = { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
 
+export interface SseOptions {
+  token?: string;
+  variables?: Record<string, unknown>;
+  /** POST the operation as JSON (as fetch-based clients such as graphql-sse do) instead of GET with it in the URL. */
+  post?: boolean;
+}
+
 /**
  * Opens a subscription over server-sent events (GET with the query in the URL, as
- * EventSource does) and, when it is answered 200, calls `onPayload` with each payload and
- * `onEnd` when the server ends the stream or close() aborts it.
+ * EventSource does, or a JSON POST) and, when it is answered 200, calls `onPayload` with
+ * each payload and `onEnd` when the server ends the stream or close() aborts it.
  */
-async function openSse(
-  graphqlUrl: string,
-  query: string,
-  options: { token?: string; variables?: Record<string, unknown> },
-  onPayload: (payload: SsePayload) => void,
-  onEnd: () => void,
-) {
+async function openSse(graphqlUrl: string, query: string, options: SseOptions, onPayload: (payload: SsePayload) => void, onEnd: () => void) {
   const abort = new AbortController();
-  const params = new URLSearchParams({ query, ...(options.variables ? { variables: JSON.stringify(options.variables) } : {}) });
-  const res = await fetch(`${graphqlUrl}?${params}`, {
-    headers: { accept: 'text/event-stream', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
-    signal: abort.signal,
-  });
+  const headers = { accept: 'text/event-stream', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) };
+  const res = options.post
+    ? await fetch(graphqlUrl, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables: options.variables }),
+        signal: abort.signal,
+      })
+    : await fetch(`${graphqlUrl}?${new URLSearchParams({ query, ...(options.variables ? { variables: JSON.stringify(options.variables) } : {}) })}`, {
+        headers,
+        signal: abort.signal,
+      });
   if (res.status !== 200) {
     onEnd();
     return { res, close: () => abort.abort() };
@@ -382,7 +390,7 @@ async function openSse(
  * A subscription over server-sent events: collects whole payloads (data and errors) until
  * the server ends the stream or close(). (subscribeSse collects one field's values.)
  */
-export async function sseSubscribe(graphqlUrl: string, query: string, options: { token?: string; variables?: Record<string, unknown> } = {}) {
+export async function sseSubscribe(graphqlUrl: string, query: string, options: SseOptions = {}) {
   const payloads: SsePayload[] = [];
   const waiters: (() => void)[] = [];
   const wake = () => waiters.splice(0).forEach((w) => w());

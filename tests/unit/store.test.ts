@@ -136,7 +136,7 @@ describe.each(providers)('store on %s', (provider) => {
       const firsts = await Promise.all(Array.from({ length: 6 }, (_, i) => store.store(draft('s6', `first-${i}`))));
       const apply = () => 'apply' as const;
       const results = await Promise.all([
-        ...firsts.slice(0, 3).map((m, i) => other.edit(m.id, sender, `edited-${i}`, apply)),
+        ...firsts.slice(0, 3).map((m, i) => other.edit(m.id, sender, { content: `edited-${i}`, mentions: [] }, apply)),
         ...firsts.slice(3).map((m) => store.delete(m.id, sender, apply)),
         ...Array.from({ length: 6 }, (_, i) => (i % 2 ? store : other).store(draft('s6', `later-${i}`))),
       ]);
@@ -162,7 +162,7 @@ describe.each(providers)('store on %s', (provider) => {
 
   it('a change the check refuses or finds unchanged takes no version', async () => {
     const m = await store.store(draft('s7', 'hello'));
-    const same = await store.edit(m.id, sender, 'hello', () => 'unchanged');
+    const same = await store.edit(m.id, sender, { content: 'hello', mentions: [] }, () => 'unchanged');
     expect(same).toEqual({ message: { ...m, sender }, changed: false });
     await expect(
       store.delete(m.id, sender, () => {

@@ -4,13 +4,16 @@
 //   2. reads the message as it is now (after the lock: no concurrent change can slip in
 //      between the check and the write) and lets the caller decide (refuse by throwing,
 //      or say there is nothing to change: the version taken in step 1 is rolled back),
-//   3. writes the change: an edit keeps the previous content in MessageEdit; a delete
-//      blanks the content and drops the edit history (deleted content is never served
-//      again) and, when someone else's message is deleted, writes the moderation log.
+//   3. writes the change: an edit keeps the previous content in MessageEdit and replaces
+//      the message's Mention rows with those of the new content (resolved by the service
+//      before the transaction, as for a send); a delete blanks the content, drops the edit
+//      history and the Mention rows (deleted content is never served again, nor counted
+//      as a mention) and, when someone else's message is deleted, writes the moderation log.
 import type { Db } from '../../db/client.js';
 import type { Prisma } from '../../db/generated/sqlite/client.js';
 import { AppError } from '../../errors.js';
-import { type ChatMessage, messageInclude, toChatMessage } from '../message.js';
+import { type ChatMessage, type UserRef, messageInclude, toChatMessage } from '../message.js';
+import { insertMentions } from './mentions.js';
 import { nextVersions } from './versions.js';
 
 /** Returned by a check: apply the change, or leave the message as it is. */
@@ -33,18 +36,24 @@ class Unchanged {
 export class Changes {
   constructor(private readonly db: Db) {}
 
-  /** Replaces a message's content, keeping the previous one in its edit history. */
-  edit(id: string, editor: Editor, content: string, check: (current: ChatMessage) => Verdict): Promise<ChangeResult> {
-    return this.change(id, check, async (tx, current, version, at) => {
+  /**
+   * Replaces a message's content, keeping the previous one in its edit history, and who it
+   * mentions with `edit.mentions` (the users the new content mentions).
+   */
+  edit(id: string, editor: Editor, edit: { content: string; mentions: UserRef[] }, check: (current: ChatMessage) => Verdict): Promise<ChangeResult> {
+    const { content, mentions } = edit;
+    return this.change(id, check, async (tx, current, version, at, roomId) => {
       await tx.messageEdit.create({ data: { messageId: id, content: current.content, editorId: editor.id, editedAt: at } });
+      await setMentions(tx, roomId, { id, seq: current.seq, mentions });
       return tx.message.update({ where: { id }, data: { content, editedAt: at, version }, include: messageInclude });
     });
   }
 
-  /** Deletes a message: it stays in place as a tombstone (content "", deletedAt set). */
+  /** Deletes a message: it stays in place as a tombstone (content "", deletedAt set, mentioning nobody). */
   delete(id: string, actor: Editor, check: (current: ChatMessage) => Verdict): Promise<ChangeResult> {
-    return this.change(id, check, async (tx, current, version, at) => {
+    return this.change(id, check, async (tx, current, version, at, roomId) => {
       await tx.messageEdit.deleteMany({ where: { messageId: id } });
+      await setMentions(tx, roomId, { id, seq: current.seq, mentions: [] });
       if (current.sender?.id !== actor.id) {
         await tx.moderationAction.create({
           data: { actorId: actor.id, action: 'deleteMessage', targetUserId: current.sender?.id ?? null, messageId: id, room: current.room, createdAt: at },
@@ -57,7 +66,7 @@ export class Changes {
   private async change(
     id: string,
     check: (current: ChatMessage) => Verdict,
-    write: (tx: Tx, current: ChatMessage, version: number, at: Date) => Promise<Parameters<typeof toChatMessage>[0]>,
+    write: (tx: Tx, current: ChatMessage, version: number, at: Date, roomId: string) => Promise<Parameters<typeof toChatMessage>[0]>,
   ): Promise<ChangeResult> {
     const found = await this.db.message.findUnique({ where: { id }, select: { roomId: true } });
     if (!found) throw new AppError('NOT_FOUND', 'No such message.');
@@ -68,7 +77,7 @@ export class Changes {
         if (!row) throw new AppError('NOT_FOUND', 'No such message.');
         const current = toChatMessage(row);
         if (check(current) === 'unchanged') throw new Unchanged(current);
-        const changed = await write(tx, current, version, new Date());
+        const changed = await write(tx, current, version, new Date(), found.roomId);
         return { message: toChatMessage(changed), changed: true };
       });
     } catch (err) {
@@ -79,3 +88,10 @@ export class Changes {
 }
 
 type Tx = Prisma.TransactionClient;
+
+/** Makes a message's Mention rows those of `message.mentions` (none: a deleted message). */
+async function setMentions(tx: Tx, roomId: string, message: { id: string; seq: number; mentions: UserRef[] }): Promise<void> {
+  await tx.mention.deleteMany({ where: { messageId: message.id } });
+  const insert = insertMentions([message], () => roomId);
+  if (insert) await tx.$executeRaw(insert);
+}

@@ -35,6 +35,7 @@ import type { Provider } from '../../db/url.js';
 import { Prisma } from '../../db/generated/sqlite/client.js';
 import type { ChatMessage, UserRef } from '../message.js';
 import type { MemberEvent } from '../events.js';
+import { insertMentions } from './mentions.js';
 
 export interface Draft {
   room: string;
@@ -218,10 +219,8 @@ export class Writes {
       await tx.execute(Prisma.sql`INSERT INTO "Message" ("id", "roomId", "seq", "version", "senderId", "content", "clientId", "createdAt")
         VALUES ${Prisma.join(values)}`);
 
-      const mentions = messages.flatMap((m) => m.mentions.map((u) => Prisma.sql`(${m.id}, ${u.id}, ${rooms.get(m.room)!.id}, ${m.seq})`));
-      if (mentions.length > 0) {
-        await tx.execute(Prisma.sql`INSERT INTO "Mention" ("messageId", "userId", "roomId", "seq") VALUES ${Prisma.join(mentions)}`);
-      }
+      const mentions = insertMentions(messages, (m) => rooms.get(m.room)!.id);
+      if (mentions) await tx.execute(mentions);
 
       // Sending moves the sender's read position to their message (never backwards);
       // senders who joined above are members by now. Non-members (no row: a private
