@@ -80,6 +80,11 @@ export class Membership {
     return this.applied({ event }, event.user!.id, event.room, 'public');
   }
 
+  /** A room's visibility (cached once the room exists: it never changes). */
+  visibility(name: string): Promise<Visibility> {
+    return this.visibilityOf(name);
+  }
+
   private async visibilityOf(name: string): Promise<Visibility> {
     const known = this.visibilities.get(name);
     if (known) return known;

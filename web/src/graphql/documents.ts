@@ -88,8 +88,10 @@ export const RoomsQuery = graphql(`
           lastMessage {
             id
             seq
+            version
             content
             createdAt
+            editedAt
             deletedAt
             sender {
               ...UserFields
