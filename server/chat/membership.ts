@@ -195,6 +195,17 @@ export class Membership {
     return this.store.members.setTopic(room.id, topic(rawTopic));
   }
 
+  /**
+   * Whether `viewer` may set the topic of `room` (as visibleRoom showed it to them): what
+   * setTopic allows, for the page to offer it only to them.
+   */
+  async canSetTopic(room: RoomInfo, viewer: Viewer | null | undefined): Promise<boolean> {
+    if (!viewer || !room.id) return false;
+    if (viewer.role === 'admin') return true;
+    if (room.visibility === 'public' && room.creatorId !== viewer.id) return false;
+    return this.isMember(room.name, viewer.id);
+  }
+
   /** A room as an admin acts on it: unmasked, whether or not they are a member. */
   private async moderated(rawName: string): Promise<{ room: RoomInfo; member: null }> {
     return { room: await this.store.room(rawName), member: null };

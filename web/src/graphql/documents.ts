@@ -119,6 +119,7 @@ export const RoomMessagesQuery = graphql(`
       version
       visibility
       topic
+      viewerCanSetTopic
       viewerMembership {
         lastReadSeq
       }
@@ -342,6 +343,15 @@ export const AddMemberMutation = graphql(`
 export const RemoveMemberMutation = graphql(`
   mutation RemoveMember($room: String!, $username: String!) {
     removeMember(room: $room, username: $username)
+  }
+`);
+
+export const SetRoomTopicMutation = graphql(`
+  mutation SetRoomTopic($room: String!, $topic: String) {
+    setRoomTopic(room: $room, topic: $topic) {
+      name
+      topic
+    }
   }
 `);
 

@@ -17,6 +17,7 @@ import { Composer } from '../components/Composer';
 import { Link } from '../components/Link';
 import { MembersPanel } from '../components/MembersPanel';
 import { MessageList } from '../components/MessageList';
+import { RoomTopic } from '../components/RoomTopic';
 
 export default function Room(props: { name: string }) {
   const client = useClient();
@@ -71,7 +72,7 @@ export default function Room(props: { name: string }) {
           </span>
           {label()}
         </h1>
-        <Show when={room.info()?.topic}>{(topic) => <span class="room-topic hide-narrow">{topic()}</span>}</Show>
+        <Show when={room.info()}>{(info) => <RoomTopic topic={info().topic} canEdit={info().canSetTopic} onSave={room.setTopic} />}</Show>
         <Show when={room.loadState().state === 'ready'}>
           <button type="button" class="button button-ghost button-small room-members-toggle" aria-expanded={showMembers()} aria-controls="members" onClick={() => setShowMembers(!showMembers())}>
             {t('members.title')}
