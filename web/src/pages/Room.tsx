@@ -12,6 +12,7 @@ import { useMyRooms } from '../chat/my-rooms';
 import { firstUnread } from '../chat/unread';
 import { t } from '../i18n';
 import { navigate } from '../router';
+import { askOnFirstUse } from '../notify';
 import { me } from '../session';
 import { Composer } from '../components/Composer';
 import { Link } from '../components/Link';
@@ -100,7 +101,15 @@ export default function Room(props: { name: string }) {
             </Match>
           </Switch>
           <Show when={room.loadState().state !== 'error'}>
-            <Composer room={valid} label={label()} onSend={room.send} />
+            <Composer
+              room={valid}
+              label={label()}
+              onSend={(text) => {
+                // Signed in (mentions are theirs to be told of): the first message sent asks for notifications.
+                if (myRooms) askOnFirstUse();
+                room.send(text);
+              }}
+            />
           </Show>
         </div>
         <Show when={showMembers()}>
