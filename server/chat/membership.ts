@@ -80,6 +80,11 @@ export class Membership {
     return this.applied({ event }, event.user!.id, event.room, 'public');
   }
 
+  /** A room's visibility (cached once the room exists: it never changes). */
+  visibility(name: string): Promise<Visibility> {
+    return this.visibilityOf(name);
+  }
+
   private async visibilityOf(name: string): Promise<Visibility> {
     const known = this.visibilities.get(name);
     if (known) return known;
@@ -188,6 +193,17 @@ export class Membership {
       throw new AppError('FORBIDDEN', "Only the room's creator or an admin can set a public room's topic.");
     }
     return this.store.members.setTopic(room.id, topic(rawTopic));
+  }
+
+  /**
+   * Whether `viewer` may set the topic of `room` (as visibleRoom showed it to them): what
+   * setTopic allows, for the page to offer it only to them.
+   */
+  async canSetTopic(room: RoomInfo, viewer: Viewer | null | undefined): Promise<boolean> {
+    if (!viewer || !room.id) return false;
+    if (viewer.role === 'admin') return true;
+    if (room.visibility === 'public' && room.creatorId !== viewer.id) return false;
+    return this.isMember(room.name, viewer.id);
   }
 
   /** A room as an admin acts on it: unmasked, whether or not they are a member. */

@@ -207,7 +207,9 @@ export class ChatService {
   }
 
   private async published({ message, changed }: ChangeResult): Promise<ChatMessage> {
-    if (changed) await this.publisher.publish(eventOf(message));
+    // With the room's visibility, as a send's event has it: roomActivity shows the change
+    // to whoever it showed the message to (known already: the change read the message).
+    if (changed) await this.publisher.publish({ ...eventOf(message), visibility: await this.membership.visibility(message.room) });
     return message;
   }
 
@@ -237,9 +239,10 @@ export class ChatService {
   }
 
   /**
-   * New messages of every room the viewer may see, live only (for lists of rooms): public
-   * rooms, and the non-public ones they are a member of (kept up to date from their own
-   * channel: a room they join shows up, one they leave stops at once).
+   * Messages posted, edited and deleted in every room the viewer may see, live only (for
+   * lists of rooms), each as it is after the change (a deletion: its tombstone, content ""):
+   * public rooms, and the non-public ones they are a member of (kept up to date from their
+   * own channel: a room they join shows up, one they leave stops at once).
    */
   activity(viewer: Viewer | null | undefined): AsyncIterableIterator<ChatMessage> {
     return new Repeater<ChatMessage>(async (push, stop) => {
@@ -252,7 +255,7 @@ export class ChatService {
         : () => {};
       if (viewer) for (const room of await this.membership.privateRoomsOf(viewer.id)) mine.add(room);
       const unsubscribe = await this.pubsub.subscribeAll((event) => {
-        if (event.kind !== 'posted') return;
+        if (!isMessageEvent(event)) return;
         if (event.visibility !== 'public' && !mine.has(event.room)) return;
         void push(event.message);
       });

@@ -15,7 +15,15 @@ const member = (name: string, lastSeq: number, lastReadSeq: number, mentionCount
   mentionCount,
   room: { id: `id-${name}`, name, visibility, topic: null, lastSeq, lastMessageAt: at(lastSeq) },
 });
-const msg = (room: string, seq: number, sender = bob, mentions: { id: string; username: string }[] = []) => ({ room, seq, createdAt: at(100 + seq), sender, mentions });
+const msg = (room: string, seq: number, sender = bob, mentions: { id: string; username: string }[] = []) => ({
+  room,
+  seq,
+  createdAt: at(100 + seq),
+  sender,
+  mentions,
+  editedAt: null as string | null,
+  deletedAt: null as string | null,
+});
 const counts = (list: readonly MembershipSummary[]) => list.map((m) => [m.room.name, m.unreadCount, m.mentionCount, m.lastReadSeq]);
 
 describe('withActivity', () => {
@@ -29,6 +37,18 @@ describe('withActivity', () => {
     expect(counts(withActivity(list, msg('a', 6, self), ME))).toEqual([['a', 0, 0, 6]]);
     expect(withActivity(list, msg('a', 5), ME)).toBe(list);
     expect(withActivity(list, msg('elsewhere', 9), ME)).toBe(list);
+  });
+  test('an edit or a deletion (roomActivity carries them too) is no new message: nothing counted, nothing moved', () => {
+    const list = [member('a', 5, 5), member('b', 3, 1)];
+    // Even one the list has not counted yet (seq past lastSeq), and one naming me.
+    for (const change of [
+      { ...msg('b', 3, bob, [self]), editedAt: at(200) },
+      { ...msg('b', 4, bob, [self]), editedAt: at(200) },
+      { ...msg('b', 3), content: '', deletedAt: at(200) },
+      { ...msg('b', 4, self), editedAt: at(200), deletedAt: at(201) },
+    ]) {
+      expect(withActivity(list, change, ME)).toBe(list);
+    }
   });
 });
 

@@ -2,7 +2,11 @@
 // page, which a third user cannot find anywhere (sidebar, browse list, its address);
 // unread and mention badges in the sidebar, live, with the "new messages" divider on
 // entering and the badge cleared by reading; two tabs of one user kept in step by
-// viewerEvents; a direct conversation named after the other person on both sides.
+// viewerEvents; a direct conversation named after the other person on both sides; the
+// creator removing a member from the members panel (whose open page of the room leaves
+// it); joining a room from "browse public rooms"; a room's topic, given when the private
+// room is made and edited in its header by whoever may; the phone layout's sidebar drawer;
+// desktop notifications asked for on the first message sent.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { gql, send, uniqueRoom } from '../support/client.js';
@@ -169,4 +173,177 @@ test('message someone: the direct room is called by the other person on both sid
   await expect.poll(() => unread(pageB, dm)).toEqual({ unread: 1, mentions: 0 });
   expect(await pageB.locator('.sidebar').textContent()).not.toContain('dm-');
   await Promise.all([ctxA.close(), ctxB.close()]);
+});
+
+const members = async (room: string, token: string) => {
+  const r = await gql(env.server.graphqlUrl, 'query($n:String!){ room(name:$n){ topic members(first: 50){ edges { node { user { username } } } } } }', { n: room }, token);
+  return { topic: r.data.room.topic as string | null, members: r.data.room.members.edges.map((e: any) => e.node.user.username as string) };
+};
+
+test("the creator removes a member from the members panel; the removed member's open page leaves the room", async () => {
+  const room = await privateRoomOf(alice, [bob, carol]);
+  await send(env.server.graphqlUrl, alice.token, room, 'before the removal');
+  const [ctxA, ctxB, ctxC] = await Promise.all([alice, bob, carol].map((u) => contextFor(env.browser, env.server, u)));
+  const [pageA, pageB, pageC] = await Promise.all([ctxA.newPage(), ctxB.newPage(), ctxC.newPage()]);
+  await Promise.all([openRoom(pageA, room), openRoom(pageB, room), openRoom(pageC, room)]);
+  await pageC.locator('.message[data-state="sent"]', { hasText: 'before the removal' }).waitFor();
+
+  // Bob, a member but not the creator, is offered no removal.
+  await pageB.getByRole('button', { name: 'Members' }).click();
+  await pageB.locator(`.member[data-member="${carol.username}"]`).waitFor();
+  expect(await pageB.locator('.members-panel').getByRole('button', { name: /^Remove / }).count()).toBe(0);
+
+  await pageA.getByRole('button', { name: 'Members' }).click();
+  await pageA.locator(`.member[data-member="${carol.username}"]`).waitFor();
+  // None for herself either.
+  expect(await pageA.getByRole('button', { name: `Remove ${alice.username}` }).count()).toBe(0);
+  await pageA.getByRole('button', { name: `Remove ${carol.username}` }).click();
+  await pageA.locator(`.member[data-member="${carol.username}"]`).waitFor({ state: 'detached' });
+  expect(await pageA.locator('.members-heading').textContent()).toBe('Members (2)');
+  expect(await members(room, alice.token)).toEqual({ topic: null, members: [alice.username, bob.username] });
+  // Bob's open panel follows (MemberLeft); Carol's page leaves the room, and keeps nothing of it.
+  await pageB.locator(`.member[data-member="${carol.username}"]`).waitFor({ state: 'detached' });
+  await pageC.waitForURL('**/chat/');
+  expect(await sidebarRoom(pageC, room).count()).toBe(0);
+  expect(await pageC.content()).not.toContain('before the removal');
+  await Promise.all([ctxA.close(), ctxB.close(), ctxC.close()]);
+});
+
+test('browse public rooms: joining one opens it and puts it in the sidebar', async () => {
+  const room = uniqueRoom('lobby');
+  await send(env.server.graphqlUrl, carol.token, room, 'come on in');
+  const ctx = await contextFor(env.browser, env.server, bob);
+  const page = await ctx.newPage();
+  await openIndex(page);
+  expect(await sidebarRoom(page, room).count()).toBe(0);
+  await page.getByRole('button', { name: 'Browse public rooms' }).click();
+  const entry = page.locator(`.browse-room[data-room="${room}"]`);
+  await entry.getByRole('button', { name: 'Join' }).click();
+  await page.waitForURL(`**/chat/${room}/`);
+  await page.locator('.message[data-state="sent"]', { hasText: 'come on in' }).waitFor();
+  await sidebarRoom(page, room).waitFor();
+  expect(await sidebarRoom(page, room).getAttribute('aria-current')).toBe('page');
+  const mine = await gql(env.server.graphqlUrl, '{ myRooms(first: 100){ edges { node { room { name } } } } }', {}, bob.token);
+  expect(mine.data.myRooms.edges.map((e: any) => e.node.room.name)).toContain(room);
+  // Browsed again, the room is one to open, no longer to join.
+  await page.getByRole('button', { name: 'Browse public rooms' }).click();
+  await entry.getByRole('link', { name: 'Open' }).waitFor();
+  expect(await entry.getByRole('button', { name: 'Join' }).count()).toBe(0);
+  await ctx.close();
+});
+
+test("a room's topic: given with a new private room, edited in the header (Esc cancels, Enter saves), offered only to who may set it", async () => {
+  const room = uniqueRoom('topic');
+  const ctx = await contextFor(env.browser, env.server, alice);
+  const page = await ctx.newPage();
+  await openIndex(page);
+  await page.getByRole('button', { name: 'New private room' }).click();
+  await page.getByLabel('Name of the private room').fill(room);
+  await page.getByLabel('Topic (optional)').fill('Quarterly plans');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page.waitForURL(`**/chat/${room}/`);
+  await expect.poll(() => page.locator('.room-header .room-topic').textContent()).toBe('Quarterly plans');
+  expect((await members(room, alice.token)).topic).toBe('Quarterly plans');
+
+  const topicInput = page.getByLabel('Topic', { exact: true });
+  await page.getByRole('button', { name: 'Edit topic' }).click();
+  await expect.poll(() => topicInput.evaluate((el) => el === document.activeElement)).toBe(true);
+  expect(await topicInput.inputValue()).toBe('Quarterly plans');
+  await topicInput.fill('never saved');
+  await topicInput.press('Escape');
+  await topicInput.waitFor({ state: 'detached' });
+  expect(await page.locator('.room-header .room-topic').textContent()).toBe('Quarterly plans');
+  expect((await members(room, alice.token)).topic).toBe('Quarterly plans');
+
+  await page.getByRole('button', { name: 'Edit topic' }).click();
+  await topicInput.fill('Q3 budget, nothing else');
+  await topicInput.press('Enter');
+  await topicInput.waitFor({ state: 'detached' });
+  expect(await page.locator('.room-header .room-topic').textContent()).toBe('Q3 budget, nothing else');
+  expect((await members(room, alice.token)).topic).toBe('Q3 budget, nothing else');
+  await screenshot(page, 'membership-topic');
+  await page.reload();
+  await expect.poll(() => page.locator('.room-header .room-topic').textContent()).toBe('Q3 budget, nothing else');
+
+  // A public room: its creator may set the topic, another member may not (nor is offered it).
+  const lobby = uniqueRoom('public-topic');
+  const made = await gql(env.server.graphqlUrl, 'mutation($n:String!){ createRoom(name:$n, visibility: PUBLIC){ name } }', { n: lobby }, alice.token);
+  expect(made.errors).toBeUndefined();
+  await send(env.server.graphqlUrl, bob.token, lobby, 'hello all');
+  const ctxB = await contextFor(env.browser, env.server, bob);
+  const pageB = await ctxB.newPage();
+  await openRoom(pageB, lobby);
+  await openRoom(page, lobby);
+  await page.getByRole('button', { name: 'Set a topic' }).waitFor();
+  expect(await pageB.locator('.room-topic-edit').count()).toBe(0);
+  await page.getByRole('button', { name: 'Set a topic' }).click();
+  await topicInput.fill('Everyone welcome');
+  await topicInput.press('Enter');
+  await expect.poll(() => page.locator('.room-header .room-topic').textContent()).toBe('Everyone welcome');
+  expect((await members(lobby, bob.token)).topic).toBe('Everyone welcome');
+  await Promise.all([ctx.close(), ctxB.close()]);
+});
+
+test('phone layout: the sidebar is a drawer behind the header button; picking a room opens it and closes the drawer', async () => {
+  const room = await privateRoomOf(alice, [bob]);
+  await send(env.server.graphqlUrl, alice.token, room, 'hello on the phone');
+  const ctx = await contextFor(env.browser, env.server, bob, { width: 390, height: 844 });
+  const page = await ctx.newPage();
+  await page.goto('/chat/');
+  await page.locator('[data-connection="connected"]').waitFor();
+  const drawer = page.locator('#sidebar');
+  const toggle = page.getByRole('button', { name: 'Your rooms' });
+  expect(await drawer.isVisible()).toBe(false);
+  expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+
+  await toggle.click();
+  await sidebarRoom(page, room).waitFor({ state: 'visible' });
+  expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+  expect(await drawer.isVisible()).toBe(true);
+  await screenshot(page, 'membership-phone-drawer');
+
+  await sidebarRoom(page, room).click();
+  await page.waitForURL(`**/chat/${room}/`);
+  await page.locator('.message[data-state="sent"]', { hasText: 'hello on the phone' }).waitFor();
+  await drawer.waitFor({ state: 'hidden' });
+  expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+  await ctx.close();
+});
+
+test("desktop notifications are asked for on the reader's first message, within its gesture, once", async () => {
+  const reader = await newUser(env.server, 'reader');
+  const room = uniqueRoom('notify');
+  const ctx = await contextFor(env.browser, env.server, reader);
+  // Each ask is recorded with whether the page had a user gesture at the time (browsers
+  // ignore a prompt without one); the real requestPermission is then called.
+  await ctx.addInitScript(() => {
+    const asks: boolean[] = ((window as any).__asks = []);
+    const real = Notification.requestPermission.bind(Notification);
+    Notification.requestPermission = () => {
+      asks.push(navigator.userActivation.isActive);
+      return real();
+    };
+  });
+  const page = await ctx.newPage();
+  await openRoom(page, room);
+  const asks = () => page.evaluate(() => (window as any).__asks as boolean[]);
+  const button = page.getByRole('button', { name: 'Notify me of mentions' });
+  // Nothing asked at load: the sidebar offers it.
+  await button.waitFor();
+  expect(await asks()).toEqual([]);
+
+  // The reader allows it when asked (the browser's prompt answered).
+  await ctx.grantPermissions(['notifications'], { origin: env.server.url });
+  await page.locator('#composer-input').fill('my first message');
+  await page.locator('#composer-input').press('Enter');
+  await expect.poll(asks).toEqual([true]);
+  // The page took the answer: nothing left to offer.
+  await button.waitFor({ state: 'detached' });
+  await page.locator('.message[data-state="sent"]', { hasText: 'my first message' }).waitFor();
+
+  await page.locator('#composer-input').fill('and another');
+  await page.locator('#composer-input').press('Enter');
+  await page.locator('.message[data-state="sent"]', { hasText: 'and another' }).waitFor();
+  expect(await asks()).toEqual([true]);
+  await ctx.close();
 });

@@ -58,6 +58,10 @@ RoomRef.implement({
     }),
     name: t.exposeString('name'),
     topic: t.exposeString('topic', { nullable: true }),
+    viewerCanSetTopic: t.boolean({
+      description: "Whether the signed-in viewer may set the topic (setRoomTopic): a member of a private or direct room, a public room's creator while a member, an admin.",
+      resolve: (room, _args, ctx) => ctx.membership.canSetTopic(room, ctx.auth?.viewer),
+    }),
     visibility: t.field({ type: RoomVisibilityEnum, resolve: (room) => room.visibility }),
     lastSeq: t.exposeInt('lastSeq', { description: 'seq of the newest message (0: no messages yet).' }),
     version: t.exposeInt('version', {
@@ -177,7 +181,7 @@ builder.mutationFields((t) => ({
   }),
   setRoomTopic: t.field({
     type: RoomRef,
-    description: "Sets the topic (null or empty: none): any member of a private room; a public room's creator or an admin.",
+    description: "Sets the topic (null or empty: none): any member of a private or direct room; a public room's creator (while a member) or an admin.",
     args: { room: t.arg.string({ required: true }), topic: t.arg.string({ required: false }) },
     resolve: (_root, { room, topic }, ctx) => ctx.membership.setTopic(room, topic, requireViewer(ctx)),
   }),

@@ -114,7 +114,7 @@ builder.subscriptionField('roomActivity', (t) =>
   t.field({
     type: MessageRef,
     description:
-      'Every new message in the rooms the viewer may see (public rooms, and private and direct ones they are a member of), live only: for keeping a list of rooms up to date.',
+      'Every message posted, edited or deleted in the rooms the viewer may see (public rooms, and private and direct ones they are a member of), live only: for keeping a list of rooms up to date. Each comes as it is after the change: an edit with `editedAt` set, a deletion as its tombstone (`deletedAt` set, content ""), so a message already shown (same id, higher `version`) is to be replaced, not counted again.',
     subscribe: (_root, _args, ctx) => ctx.chat.activity(ctx.auth?.viewer),
     resolve: (message) => message,
   }),

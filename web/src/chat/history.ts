@@ -10,6 +10,8 @@ import type { RoomVisibility } from '../gql/graphql';
 export interface RoomInfo {
   visibility: RoomVisibility;
   topic: string | null;
+  /** Whether the viewer may set the topic (the server's rule: setRoomTopic). */
+  canSetTopic: boolean;
   /** The viewer's read position (null: not a member, or anonymous). */
   lastReadSeq: number | null;
 }
@@ -41,7 +43,12 @@ export function createHistory(client: Client, name: string) {
     const messages = room.messages.edges.map((e) => e.node);
     startCursor = room.messages.pageInfo.startCursor;
     setHasOlder(room.messages.pageInfo.hasPreviousPage);
-    const info = { visibility: room.visibility, topic: room.topic ?? null, lastReadSeq: room.viewerMembership?.lastReadSeq ?? null };
+    const info = {
+      visibility: room.visibility,
+      topic: room.topic ?? null,
+      canSetTopic: room.viewerCanSetTopic,
+      lastReadSeq: room.viewerMembership?.lastReadSeq ?? null,
+    };
     return { ok: true, messages, version: room.version, info };
   }
 

@@ -1,7 +1,8 @@
 // The signed-in viewer's rooms for the sidebar: myRooms, kept current live by roomActivity
-// (new messages: unread and mention counts, order) and viewerEvents (read positions moved and
-// memberships added or removed, on this or any other device or tab), fetched again after a
-// reconnect. The counting itself is in unread.ts.
+// (new messages: unread and mention counts, order; the edits and deletions it carries too
+// count nothing) and viewerEvents (read positions moved and memberships added or removed,
+// on this or any other device or tab), fetched again after a reconnect. The counting
+// itself is in unread.ts.
 import { createContext, createSignal, useContext } from 'solid-js';
 import type { Client } from '@urql/core';
 import {
@@ -54,7 +55,7 @@ export function createMyRooms(client: Client, meId: string, options: { onMention
     if (!m) return;
     const before = rooms();
     const after = withActivity(before, m, meId);
-    if (after === before) return;
+    if (after === before) return; // counted already, an edit or deletion, or not one of mine: no notification either
     setRooms(after);
     if (m.sender?.id !== meId && mentionsUser(m, meId)) options.onMention?.(m);
   });

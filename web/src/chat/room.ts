@@ -14,7 +14,7 @@
 // replay) reloads the newest page; the events after it follow on the same subscription.
 import { batch, createSignal } from 'solid-js';
 import type { Client, CombinedError } from '@urql/core';
-import { DeleteMessageMutation, EditMessageMutation, SendMessageMutation, type Message, type User } from '../graphql/documents';
+import { DeleteMessageMutation, EditMessageMutation, SendMessageMutation, SetRoomTopicMutation, type Message, type User } from '../graphql/documents';
 import { backoffDelay, connectionStatus, onReconnected } from '../connection';
 import { uuid } from './uuid';
 import { createHistory, type RoomInfo } from './history';
@@ -31,7 +31,11 @@ export function createRoom(client: Client, name: string, me: () => User | null |
   const [messages, setMessages] = createSignal<readonly Message[]>([]);
   const [outbox, setOutboxSignal] = createSignal<readonly Outgoing[]>(restoreOutbox(name));
   const [loadState, setLoadState] = createSignal<LoadState>({ state: 'loading' });
-  /** The room as first loaded (visibility, topic, the read position on entering: the "new messages" divider stays there). */
+  /**
+   * The room as first loaded (visibility, topic, the read position on entering: the "new
+   * messages" divider stays there); the topic follows what this page sets (others' changes
+   * show after a reload: a topic change is no room event).
+   */
   const [info, setInfo] = createSignal<RoomInfo>();
   /** Counts membership changes seen (MemberJoined / MemberLeft), for the members panel to follow. */
   const [memberChanges, setMemberChanges] = createSignal(0);
@@ -163,6 +167,15 @@ export function createRoom(client: Client, name: string, me: () => User | null |
     return changed({ data: result.data?.deleteMessage, error: result.error });
   }
 
+  /** Sets the room's topic (empty: none); the page shows the topic the server stored. */
+  async function setTopic(topic: string): Promise<ChangeOutcome> {
+    const result = await client.mutation(SetRoomTopicMutation, { room: name, topic: topic.trim() || null }).toPromise();
+    const room = result.data?.setRoomTopic;
+    if (!room) return { ok: false, error: result.error?.graphQLErrors[0]?.message };
+    setInfo((current) => current && { ...current, topic: room.topic ?? null });
+    return { ok: true };
+  }
+
   function send(content: string) {
     const item: Outgoing = { clientId: uuid(), content, createdAt: new Date().toISOString(), sender: me() ?? null, state: 'sending' };
     setOutbox([...outbox(), item]);
@@ -190,6 +203,7 @@ export function createRoom(client: Client, name: string, me: () => User | null |
     send,
     edit,
     remove,
+    setTopic,
     retry: (clientId: string) => void queue.deliver(clientId),
     discard: (clientId: string) => setOutbox(withoutOutgoing(outbox(), clientId)),
     dispose() {

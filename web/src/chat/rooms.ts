@@ -1,50 +1,42 @@
 // The index's list of active rooms: the `rooms` query, kept current by `roomActivity`
-// (live only, so the list is fetched again after a reconnect).
+// (live only, so the list is fetched again after a reconnect). What each message does to
+// the list is in active-rooms.ts.
 import { createSignal } from 'solid-js';
 import type { Client } from '@urql/core';
 import { RoomActivitySubscription, RoomsQuery } from '../graphql/documents';
-import type { RoomsQuery as RoomsResult } from '../gql/graphql';
 import { onReconnected } from '../connection';
-
-/** One room of the list, as the `rooms` query selects it. */
-type RoomSummary = RoomsResult['rooms']['edges'][number]['node'];
+import { type Activity, type RoomSummary, withFetched, withRoomActivity } from './active-rooms';
 
 export function createRooms(client: Client, first = 50) {
-  const [rooms, setRooms] = createSignal<RoomSummary[]>([]);
+  const [rooms, setRooms] = createSignal<readonly RoomSummary[]>([]);
   const [state, setState] = createSignal<'loading' | 'ready' | 'error'>('loading');
+  /** Queries in flight, and the activity received since the oldest of them was asked. */
+  let loading = 0;
+  const meanwhile: Activity[] = [];
 
-  // Subscribed before the query, so activity during the query is not lost; each room keeps
-  // whichever of the two is newer (by seq).
+  // Subscribed before the query, so activity during the query is not lost: it is applied
+  // again to the answer (which may predate it).
   const activity = client.subscription(RoomActivitySubscription, {}).subscribe((result) => {
     const m = result.data?.roomActivity;
     if (!m) return;
-    setRooms((list) => {
-      const existing = list.find((r) => r.name === m.room);
-      if (existing && existing.lastSeq >= m.seq) return list;
-      const updated: RoomSummary = {
-        name: m.room,
-        lastSeq: m.seq,
-        lastMessageAt: m.createdAt,
-        lastMessage: m,
-      };
-      return [updated, ...list.filter((r) => r.name !== m.room)];
-    });
+    if (loading > 0) meanwhile.push(m);
+    setRooms((list) => withRoomActivity(list, m));
   });
 
   async function load() {
-    const result = await client.query(RoomsQuery, { first }).toPromise();
-    const edges = result.data?.rooms.edges;
-    if (!edges) {
-      if (state() !== 'ready') setState('error');
-      return;
+    loading++;
+    try {
+      const result = await client.query(RoomsQuery, { first }).toPromise();
+      const edges = result.data?.rooms.edges;
+      if (!edges) {
+        if (state() !== 'ready') setState('error');
+        return;
+      }
+      setRooms((current) => withFetched(current, edges.map((e) => e.node), meanwhile));
+      setState('ready');
+    } finally {
+      if (--loading === 0) meanwhile.length = 0;
     }
-    setRooms((current) => {
-      const fetched = edges.map((e) => e.node);
-      const newer = current.filter((r) => !fetched.some((f) => f.name === r.name && f.lastSeq >= r.lastSeq));
-      const merged = [...newer, ...fetched.filter((f) => !newer.some((r) => r.name === f.name))];
-      return merged.sort((a, b) => (b.lastMessageAt ?? '').localeCompare(a.lastMessageAt ?? ''));
-    });
-    setState('ready');
   }
 
   const offReconnected = onReconnected(() => void load());

@@ -1,14 +1,19 @@
 // The sidebar's memberships and their counts, as pure functions over a list (most recently
 // active first). myRooms gives the list; roomActivity moves it between reads (a message by
 // someone else: +1 unread, +1 mention when it mentions me; my own: read up to it, since
-// sending moves my read position); viewerEvents give the server's counts whenever a read
-// position moves on any device, and memberships added or removed.
+// sending moves my read position; an edit or deletion, which roomActivity carries too, is
+// no new message and counts nothing); viewerEvents give the server's counts whenever a
+// read position moves on any device, and memberships added or removed.
 import type { MembershipSummary, Message, User } from '../graphql/documents';
 
-type Activity = Pick<Message, 'room' | 'seq' | 'createdAt' | 'sender' | 'mentions'>;
+type Activity = Pick<Message, 'room' | 'seq' | 'createdAt' | 'sender' | 'mentions' | 'editedAt' | 'deletedAt'>;
 
-/** The list after a new message: unchanged when it is not one of my rooms, or was counted already. */
+/**
+ * The list after a roomActivity message: unchanged when it is not one of my rooms, was
+ * counted already, or is an edit or a deletion (of a message posted before: no new one).
+ */
 export function withActivity(list: readonly MembershipSummary[], m: Activity, meId: string): readonly MembershipSummary[] {
+  if (m.editedAt || m.deletedAt) return list;
   const i = list.findIndex((r) => r.room.name === m.room);
   if (i < 0) return list;
   const current = list[i];

@@ -89,10 +89,11 @@ export function Sidebar() {
           <NameForm
             id="new-private-room"
             label={t('sidebar.privateName')}
+            optional={{ id: 'new-private-topic', label: t('sidebar.privateTopic') }}
             submit={t('sidebar.create')}
             check={(v) => (roomName(v) ? undefined : t('index.invalid'))}
-            run={async (v) => {
-              const made = await myRooms.createPrivate(roomName(v)!);
+            run={async (v, topic) => {
+              const made = await myRooms.createPrivate(roomName(v)!, topic);
               if (made.ok) navigate(roomPath(made.value));
               return made.ok ? undefined : made.error ?? t('message.unreachable');
             }}
@@ -138,9 +139,18 @@ export function Sidebar() {
   );
 }
 
-/** One field and a button; `run` answers an error to show, or nothing when done. */
-function NameForm(props: { id: string; label: string; submit: string; check: (v: string) => string | undefined; run: (v: string) => Promise<string | undefined> }) {
+/** One field (and an optional second one) and a button; `run` answers an error to show, or nothing when done. */
+function NameForm(props: {
+  id: string;
+  label: string;
+  /** A second, optional field (its value trimmed, or "" when left empty). */
+  optional?: { id: string; label: string };
+  submit: string;
+  check: (v: string) => string | undefined;
+  run: (v: string, optional: string) => Promise<string | undefined>;
+}) {
   const [value, setValue] = createSignal('');
+  const [optional, setOptional] = createSignal('');
   const [error, setError] = createSignal<string>();
   const [busy, setBusy] = createSignal(false);
   return (
@@ -154,7 +164,7 @@ function NameForm(props: { id: string; label: string; submit: string; check: (v:
         setError(problem);
         if (problem || busy()) return;
         setBusy(true);
-        setError(await props.run(v));
+        setError(await props.run(v, optional().trim()));
         setBusy(false);
       }}
     >
@@ -162,6 +172,16 @@ function NameForm(props: { id: string; label: string; submit: string; check: (v:
         {props.label}
       </label>
       <input id={props.id} type="text" autocomplete="off" autocapitalize="off" spellcheck={false} autofocus value={value()} onInput={(e) => setValue(e.currentTarget.value)} aria-invalid={!!error()} />
+      <Show when={props.optional}>
+        {(field) => (
+          <>
+            <label for={field().id} class="field-label">
+              {field().label}
+            </label>
+            <input id={field().id} type="text" autocomplete="off" value={optional()} onInput={(e) => setOptional(e.currentTarget.value)} />
+          </>
+        )}
+      </Show>
       <button type="submit" class="button button-primary button-small" disabled={busy()}>
         {props.submit}
       </button>

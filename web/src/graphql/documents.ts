@@ -88,8 +88,10 @@ export const RoomsQuery = graphql(`
           lastMessage {
             id
             seq
+            version
             content
             createdAt
+            editedAt
             deletedAt
             sender {
               ...UserFields
@@ -117,6 +119,7 @@ export const RoomMessagesQuery = graphql(`
       version
       visibility
       topic
+      viewerCanSetTopic
       viewerMembership {
         lastReadSeq
       }
@@ -340,6 +343,15 @@ export const AddMemberMutation = graphql(`
 export const RemoveMemberMutation = graphql(`
   mutation RemoveMember($room: String!, $username: String!) {
     removeMember(room: $room, username: $username)
+  }
+`);
+
+export const SetRoomTopicMutation = graphql(`
+  mutation SetRoomTopic($room: String!, $topic: String) {
+    setRoomTopic(room: $room, topic: $topic) {
+      name
+      topic
+    }
   }
 `);
 

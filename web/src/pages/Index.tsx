@@ -120,6 +120,10 @@ export default function Index() {
                               <span class="room-item-sender">{m().sender?.username ?? t('message.deletedUser')}:</span>{' '}
                               <Show when={!m().deletedAt} fallback={<em class="message-deleted">{t('message.deleted')}</em>}>
                                 <MessageText text={m().content} />
+                                <Show when={m().editedAt}>
+                                  {' '}
+                                  <span class="room-item-edited">{t('message.edited')}</span>
+                                </Show>
                               </Show>
                             </span>
                           )}

@@ -12,11 +12,13 @@ import { useMyRooms } from '../chat/my-rooms';
 import { firstUnread } from '../chat/unread';
 import { t } from '../i18n';
 import { navigate } from '../router';
+import { askOnFirstUse } from '../notify';
 import { me } from '../session';
 import { Composer } from '../components/Composer';
 import { Link } from '../components/Link';
 import { MembersPanel } from '../components/MembersPanel';
 import { MessageList } from '../components/MessageList';
+import { RoomTopic } from '../components/RoomTopic';
 
 export default function Room(props: { name: string }) {
   const client = useClient();
@@ -71,7 +73,7 @@ export default function Room(props: { name: string }) {
           </span>
           {label()}
         </h1>
-        <Show when={room.info()?.topic}>{(topic) => <span class="room-topic hide-narrow">{topic()}</span>}</Show>
+        <Show when={room.info()}>{(info) => <RoomTopic topic={info().topic} canEdit={info().canSetTopic} onSave={room.setTopic} />}</Show>
         <Show when={room.loadState().state === 'ready'}>
           <button type="button" class="button button-ghost button-small room-members-toggle" aria-expanded={showMembers()} aria-controls="members" onClick={() => setShowMembers(!showMembers())}>
             {t('members.title')}
@@ -99,7 +101,15 @@ export default function Room(props: { name: string }) {
             </Match>
           </Switch>
           <Show when={room.loadState().state !== 'error'}>
-            <Composer room={valid} label={label()} onSend={room.send} />
+            <Composer
+              room={valid}
+              label={label()}
+              onSend={(text) => {
+                // Signed in (mentions are theirs to be told of): the first message sent asks for notifications.
+                if (myRooms) askOnFirstUse();
+                room.send(text);
+              }}
+            />
           </Show>
         </div>
         <Show when={showMembers()}>
