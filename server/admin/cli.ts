@@ -9,6 +9,7 @@
 // REDIS_URL running servers close a disabled user's connections at once.
 // Errors are one line on stderr, exit code 1 (2 for a usage error, 78 for bad config).
 import { ConfigError, loadConfig, type Config } from '../config.js';
+import { Redis } from 'ioredis';
 
 const USAGE = `usage: npm run admin -- create <username> --password-stdin
        npm run admin -- promote|demote|disable|enable <username>`;
@@ -17,7 +18,7 @@ class UsageError extends Error {}
 
 /** The account services only (not the whole server's: nothing else is needed, and it starts faster). */
 async function accountServices(config: Config) {
-  const [{ createDb }, { createLogger }, { Sessions }, { Accounts }, { Admin }, { createAccountEvents }, { RateLimits }, { Redis }] =
+  const [{ createDb }, { createLogger }, { Sessions }, { Accounts }, { Admin }, { createAccountEvents }, { RateLimits }] =
     await Promise.all([
       import('../db/client.js'),
       import('../log.js'),
@@ -26,7 +27,6 @@ async function accountServices(config: Config) {
       import('../auth/admin.js'),
       import('../auth/account-events.js'),
       import('../limits/rate-limits.js'),
-      import('ioredis'),
     ]);
   // Only warnings: the command's own answer is its one line on stdout.
   const log = createLogger(config.LOG_LEVEL === 'silent' ? 'silent' : 'warn');
