@@ -1,17 +1,17 @@
 // Removal from a private room reaches every server process: two servers on one Redis and
-// one PostgreSQL; a member's streams are open on B; they are removed (or leave) through A;
-// B ends their messageAdded and roomEvents streams (WebSocket and SSE) with FORBIDDEN,
-// stops carrying the room on their roomActivity, and refuses them afterwards.
-// PostgreSQL only: SQLite is for a single instance (README), so two processes on one
-// SQLite file is not a deployment to test.
+// one database (SQLite and PostgreSQL, as the room event log's cluster test runs them);
+// a member's streams are open on B; they are removed (or leave) through A; B ends their
+// messageAdded and roomEvents streams (WebSocket and SSE) with FORBIDDEN, stops carrying
+// the room on their roomActivity, and refuses them afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'graphql-ws';
-import { freshDatabase, type TestDatabase } from '../support/db.js';
+import { freshDatabase, providers, type TestDatabase } from '../support/db.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import {
   LEAVE_ROOM,
   MESSAGE_ADDED,
   REMOVE_MEMBER,
+  ROOM_EVENTS,
   dataOf,
   errorCode,
   errorCodes,
@@ -25,12 +25,13 @@ import {
   uniqueRoom,
   wsClient,
   type Collected,
+  type RoomEventReceived,
   type TestAccount,
 } from '../support/client.js';
 
 const ACTIVITY = 'subscription { roomActivity { id room content } }';
 
-describe('membership across two server processes on one Redis and PostgreSQL', { timeout: 60_000 }, () => {
+describe.each(providers)('membership across two server processes on one Redis and %s', { timeout: 60_000 }, (provider) => {
   let db: TestDatabase;
   let a: RunningServer;
   let b: RunningServer;
@@ -44,7 +45,7 @@ describe('membership across two server processes on one Redis and PostgreSQL', {
   const track = <T>(s: Collected<T>) => (streams.push(s as Collected<unknown>), s);
 
   beforeAll(async () => {
-    db = await freshDatabase('postgresql');
+    db = await freshDatabase(provider);
     [a, b] = await Promise.all([startServer({ databaseUrl: db.url, redis: true }), startServer({ databaseUrl: db.url, redis: true })]);
   });
   afterAll(async () => {
@@ -62,10 +63,12 @@ describe('membership across two server processes on one Redis and PostgreSQL', {
       track(collectEvents(c, room, 0)),
     ];
     const sse = track(await subscribeSse<{ id: string }>(b.graphqlUrl, MESSAGE_ADDED, { room, after: 0 }, 'messageAdded', member.token));
+    const sseEvents = track(await subscribeSse<RoomEventReceived>(b.graphqlUrl, ROOM_EVENTS, { room, after: 0 }, 'roomEvents', member.token));
     await ws[0].until(() => ws[0].values.some((v: any) => v.id === first.id), 5000, 'the messageAdded replay');
     await ws[1].until(() => ws[1].values.some((v: any) => v.message?.id === first.id), 5000, 'the roomEvents replay');
     await sse.until(() => sse.values.some((v) => v.id === first.id), 5000, 'the SSE replay');
-    return [...ws, sse] as Collected<unknown>[];
+    await sseEvents.until(() => sseEvents.values.some((v) => v.message?.id === first.id), 5000, 'the SSE roomEvents replay');
+    return [...ws, sse, sseEvents] as Collected<unknown>[];
   }
 
   const endedForbidden = async (streams: Collected<unknown>[], what: string) => {
