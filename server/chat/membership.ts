@@ -58,7 +58,7 @@ export class Membership {
 
   /** Whether `viewer` may read the room (cheap after the first look). */
   async canRead(name: string, viewer: Viewer | null | undefined): Promise<boolean> {
-    const visibility = await this.visibilityOf(name);
+    const visibility = await this.visibility(name);
     if (visibility === 'public') return true;
     return !!viewer && (await this.isMember(name, viewer.id));
   }
@@ -70,7 +70,7 @@ export class Membership {
    * was created before (by a message, createRoom, joinRoom…), for the new-rooms limit.
    */
   async beforeWrite(name: string, sender: Viewer): Promise<{ visibility: Visibility; exists: boolean }> {
-    const visibility = await this.visibilityOf(name);
+    const visibility = await this.visibility(name);
     if (visibility !== 'public' && !(await this.isMember(name, sender.id))) throw privateRoom();
     return { visibility, exists: this.visibilities.has(name) };
   }
@@ -81,11 +81,7 @@ export class Membership {
   }
 
   /** A room's visibility (cached once the room exists: it never changes). */
-  visibility(name: string): Promise<Visibility> {
-    return this.visibilityOf(name);
-  }
-
-  private async visibilityOf(name: string): Promise<Visibility> {
+  async visibility(name: string): Promise<Visibility> {
     const known = this.visibilities.get(name);
     if (known) return known;
     const room = await this.store.room(name);
@@ -121,7 +117,7 @@ export class Membership {
 
   async joinRoom(rawName: string, viewer: Viewer): Promise<MembershipInfo> {
     const name = roomName(rawName);
-    const visibility = await this.visibilityOf(name);
+    const visibility = await this.visibility(name);
     if (visibility !== 'public' && !(await this.isMember(name, viewer.id))) throw privateRoom();
     if (!this.visibilities.has(name)) await this.limits.newRoom(viewer.id); // nobody used it yet: joining creates it
     const change = await this.store.members.join(name, viewer);
@@ -142,7 +138,7 @@ export class Membership {
     const { room, member } = await this.visibleRoom(rawName, viewer);
     // A non-member is told the room is private, as sendMessage and joinRoom tell them (not
     // "use joinRoom", which the room they see as unused would get, and which they cannot).
-    if (!member && (await this.visibilityOf(room.name)) !== 'public') throw privateRoom();
+    if (!member && (await this.visibility(room.name)) !== 'public') throw privateRoom();
     if (room.visibility === 'public') throw badInput('Anyone can join a public room: they use joinRoom.', { field: 'room' });
     if (room.visibility === 'direct') throw badInput('A direct room has exactly two members.', { field: 'room' });
     const user = await this.user(username);
@@ -187,11 +183,9 @@ export class Membership {
 
   async setTopic(rawName: string, rawTopic: string | null | undefined, viewer: Viewer): Promise<RoomInfo> {
     const { room, member } = viewer.role === 'admin' ? await this.moderated(rawName) : await this.visibleRoom(rawName, viewer);
-    if (!room.id || (!member && viewer.role !== 'admin')) throw notMember();
-    // Public rooms: their creator or an admin; private and direct rooms: any member.
-    if (room.visibility === 'public' && room.creatorId !== viewer.id && viewer.role !== 'admin') {
-      throw new AppError('FORBIDDEN', "Only the room's creator or an admin can set a public room's topic.");
-    }
+    if (!room.id) throw notMember();
+    const refused = topicRefusal(room, viewer, !!member);
+    if (refused) throw refused;
     return this.store.members.setTopic(room.id, topic(rawTopic));
   }
 
@@ -201,9 +195,8 @@ export class Membership {
    */
   async canSetTopic(room: RoomInfo, viewer: Viewer | null | undefined): Promise<boolean> {
     if (!viewer || !room.id) return false;
-    if (viewer.role === 'admin') return true;
-    if (room.visibility === 'public' && room.creatorId !== viewer.id) return false;
-    return this.isMember(room.name, viewer.id);
+    const member = viewer.role !== 'admin' && (await this.isMember(room.name, viewer.id));
+    return topicRefusal(room, viewer, member) === null;
   }
 
   /** A room as an admin acts on it: unmasked, whether or not they are a member. */
@@ -254,4 +247,17 @@ function topic(raw: string | null | undefined): string | null {
   if (raw === null || raw === undefined || raw.trim() === '') return null;
   if ([...raw].length > TOPIC_MAX) throw badInput(`A topic is at most ${TOPIC_MAX} characters.`, { field: 'topic' });
   return raw.trim();
+}
+
+/**
+ * Who may set a room's topic, for setTopic and canSetTopic alike: an admin; otherwise a
+ * member, and in a public room only its creator. Null when `viewer` may; else the refusal.
+ */
+function topicRefusal(room: RoomInfo, viewer: Viewer, member: boolean): AppError | null {
+  if (viewer.role === 'admin') return null;
+  if (!member) return notMember();
+  if (room.visibility === 'public' && room.creatorId !== viewer.id) {
+    return new AppError('FORBIDDEN', "Only the room's creator or an admin can set a public room's topic.");
+  }
+  return null;
 }
