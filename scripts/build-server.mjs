@@ -49,6 +49,10 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20.19',
+  // ES module builds first (graphql's index.mjs rather than its CommonJS index.js): one copy
+  // of each package either way, but a CommonJS package imported by ES modules is wrapped,
+  // and graphql's 400 exports were copied onto a wrapper 36 times at every start.
+  mainFields: ['module', 'main'],
   external: EXTERNAL,
   // Bundled CommonJS packages call require() for Node's built-ins: give them one.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },

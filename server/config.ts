@@ -2,16 +2,31 @@
 // validated once at start-up: a bad value stops the process with a message naming it.
 // A variable set to the empty string is such a bad value (`PORT=` must not mean port 0,
 // nor `RATE_…=` a limit of 0): leave the line out to get the default.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
 import { DEFAULT_DATABASE_URL } from './db/url.js';
 import { parseTrustProxy } from './http/trust-proxy.js';
 
-const csv = z
-  .string()
-  .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean));
+// zod/mini: the same validator as zod, in functions a bundler keeps only when used (the
+// full zod is 590 KB of bundle that every start compiled before it could read PORT).
+z.config(en());
+
+/** A whole number from the variable's text, within [min, max]. */
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max));
+
+/** `schema` with `fallback` when unset, and what `--help` prints for it. */
+const withDefault = <T extends z.ZodMiniType>(schema: T, fallback: z.output<T>, description: string) =>
+  z._default(schema, fallback as never).check(z.describe(description));
+const described = <T extends z.ZodMiniType>(schema: T, description: string) => schema.check(z.describe(description));
+
+const csv = z.pipe(
+  z.string(),
+  z.transform((s: string) => s.split(',').map((v) => v.trim()).filter(Boolean)),
+);
 
 /** Origins as browsers send them (scheme://host[:port]); `*` or a URL with a path is refused. */
-const origins = csv.superRefine((list, ctx) => {
+const origins = csv.check(z.superRefine((list: string[], ctx) => {
   for (const entry of list) {
     const given = entry.replace(/\/+$/, '');
     let origin: string | undefined;
@@ -33,67 +48,73 @@ const origins = csv.superRefine((list, ctx) => {
       });
     }
   }
-});
+}));
 
 /** Variables that may be set to the empty string, and what it means for them. */
 const EMPTY_ALLOWED = new Set(['REDIS_URL' /* no Redis: in-process fan-out */]);
 
-/** Every variable the server reads; `.describe()` is what `--help` prints for it. */
+/** Every variable the server reads; the description is what `--help` prints for it. */
 export const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8000).describe("HTTP port (0: any free port; the start-up log says which)"),
-  HOST: z.string().min(1).default('127.0.0.1').describe("interface to listen on (0.0.0.0 for all)"),
-  DATABASE_URL: z
-    .string()
-    .regex(/^(file:|postgres(ql)?:\/\/)/i, 'must start with file: (SQLite) or postgres:// (PostgreSQL)')
-    .default(DEFAULT_DATABASE_URL).describe("file:<path> for SQLite, postgres://… / postgresql://… for PostgreSQL"),
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
-    .optional()
-    .or(z.literal('').transform(() => undefined)).describe("redis://…: fan-out across processes and shared rate limits; unset: in-process"),
+  PORT: withDefault(int(0, 65535), 8000, "HTTP port (0: any free port; the start-up log says which)"),
+  HOST: withDefault(z.string().check(z.minLength(1)), '127.0.0.1', "interface to listen on (0.0.0.0 for all)"),
+  DATABASE_URL: withDefault(
+    z.string().check(z.regex(/^(file:|postgres(ql)?:\/\/)/i, 'must start with file: (SQLite) or postgres:// (PostgreSQL)')),
+    DEFAULT_DATABASE_URL,
+    "file:<path> for SQLite, postgres://… / postgresql://… for PostgreSQL",
+  ),
+  REDIS_URL: described(
+    z.union([
+      z.optional(z.string().check(z.regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'))),
+      z.pipe(z.literal(''), z.transform(() => undefined)),
+    ]),
+    "redis://…: fan-out across processes and shared rate limits; unset: in-process",
+  ),
   /** Prefix of every Redis key and channel: lets deployments share one Redis. */
-  REDIS_PREFIX: z.string().regex(/^[\w:.-]{0,64}$/, 'letters, digits and _ : . - only').default('chat:').describe("prefix of every Redis key and channel (lets deployments share one Redis)"),
-  ALLOWED_ORIGINS: origins.optional().describe("comma-separated exact origins (https://app.example.com), besides the server's own, whose pages may act with the session cookie (CORS with credentials, CSRF check, WebSocket upgrades); *, wildcards and paths are refused at start-up"),
-  MAX_MESSAGE_LENGTH: z.coerce.number().int().min(1).max(1_000_000).default(4000).describe("characters per message"),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe("fatal error warn info debug trace silent"),
+  REDIS_PREFIX: withDefault(z.string().check(z.regex(/^[\w:.-]{0,64}$/, 'letters, digits and _ : . - only')), 'chat:', "prefix of every Redis key and channel (lets deployments share one Redis)"),
+  ALLOWED_ORIGINS: described(z.optional(origins), "comma-separated exact origins (https://app.example.com), besides the server's own, whose pages may act with the session cookie (CORS with credentials, CSRF check, WebSocket upgrades); *, wildcards and paths are refused at start-up"),
+  MAX_MESSAGE_LENGTH: withDefault(int(1, 1_000_000), 4000, "characters per message"),
+  LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info', "fatal error warn info debug trace silent"),
   /** `false`, `true` (one hop), a hop count, or proxy addresses/CIDRs: see http/trust-proxy.ts. */
-  TRUST_PROXY: z
-    .string()
-    .default('false')
-    .transform((v, ctx) => {
-      try {
-        return parseTrustProxy(v);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    }).describe("which peers are reverse proxies whose X-Forwarded-For/-Proto/-Host count: false, true (one hop), a hop count, or addresses/CIDRs (10.0.0.0/8,::1, loopback); see Security"),
-  SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30).describe("session lifetime; extended when used in its second half"),
+  TRUST_PROXY: described(
+    z.pipe(
+      z._default(z.string(), 'false'),
+      z.transform((v: string, ctx) => {
+        try {
+          return parseTrustProxy(v);
+        } catch (err) {
+          ctx.issues.push({ code: 'custom', message: (err as Error).message, input: v });
+          return z.NEVER;
+        }
+      }),
+    ),
+    "which peers are reverse proxies whose X-Forwarded-For/-Proto/-Host count: false, true (one hop), a hop count, or addresses/CIDRs (10.0.0.0/8,::1, loopback); see Security",
+  ),
+  SESSION_DAYS: withDefault(int(1, 365), 30, "session lifetime; extended when used in its second half"),
 
   // Limits (0 disables a rate limit).
-  RATE_MESSAGES_PER_MINUTE: z.coerce.number().int().min(0).default(60).describe("messages per user per room per minute (0: off)"),
-  RATE_MESSAGES_PER_USER_PER_MINUTE: z.coerce.number().int().min(0).default(120).describe("messages per user per minute, all rooms together (0: off)"),
-  RATE_NEW_ROOMS_PER_HOUR: z.coerce.number().int().min(0).default(20).describe("rooms one user may create (by sending a room's first message) per hour (0: off)"),
-  RATE_SIGNIN_FAILURES_PER_USERNAME_AND_IP: z.coerce.number().int().min(0).default(10).describe("failed sign-ins (GraphQL and HTTP Basic) for one username from one client address per 15 min; then that address is refused for that username, even with the right password (0: off)"),
-  RATE_SIGNIN_FAILURES_PER_USERNAME: z.coerce.number().int().min(0).default(100).describe("failed sign-ins for one username from all addresses per hour; then sign-ins for it are refused everywhere (0: off)"),
-  RATE_SIGNIN_FAILURES_PER_IP: z.coerce.number().int().min(0).default(100).describe("failed sign-ins from one client address per 15 min, whatever the username (0: off)"),
-  RATE_SIGNUPS_PER_IP: z.coerce.number().int().min(0).default(20).describe("sign-ups per client address per hour"),
-  MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(200).describe("open WebSockets and server-sent event streams per client address, together"),
-  MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).default(50).describe("operations running at once on one WebSocket"),
+  RATE_MESSAGES_PER_MINUTE: withDefault(int(0), 60, "messages per user per room per minute (0: off)"),
+  RATE_MESSAGES_PER_USER_PER_MINUTE: withDefault(int(0), 120, "messages per user per minute, all rooms together (0: off)"),
+  RATE_NEW_ROOMS_PER_HOUR: withDefault(int(0), 20, "rooms one user may create (by sending a room's first message) per hour (0: off)"),
+  RATE_SIGNIN_FAILURES_PER_USERNAME_AND_IP: withDefault(int(0), 10, "failed sign-ins (GraphQL and HTTP Basic) for one username from one client address per 15 min; then that address is refused for that username, even with the right password (0: off)"),
+  RATE_SIGNIN_FAILURES_PER_USERNAME: withDefault(int(0), 100, "failed sign-ins for one username from all addresses per hour; then sign-ins for it are refused everywhere (0: off)"),
+  RATE_SIGNIN_FAILURES_PER_IP: withDefault(int(0), 100, "failed sign-ins from one client address per 15 min, whatever the username (0: off)"),
+  RATE_SIGNUPS_PER_IP: withDefault(int(0), 20, "sign-ups per client address per hour"),
+  MAX_CONNECTIONS_PER_IP: withDefault(int(1), 200, "open WebSockets and server-sent event streams per client address, together"),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: withDefault(int(1), 50, "operations running at once on one WebSocket"),
   /** HTTP requests of one address in flight at once (answered but not yet read counts). */
-  MAX_REQUESTS_IN_FLIGHT_PER_IP: z.coerce.number().int().min(1).default(64).describe("other HTTP requests per client address whose answers are not yet taken by the client"),
+  MAX_REQUESTS_IN_FLIGHT_PER_IP: withDefault(int(1), 64, "other HTTP requests per client address whose answers are not yet taken by the client"),
   /** Subscriptions of one address replaying history at once (each holds one page). */
-  REPLAYS_PER_IP: z.coerce.number().int().min(1).default(8).describe("subscriptions of one client address replaying history (after) at once; the others wait their turn"),
-  MAX_REPLAY_EVENTS: z.coerce.number().int().min(1).default(1000).describe("room events a roomEvents subscription replays (after); a client further behind gets one ResyncRequired instead"),
+  REPLAYS_PER_IP: withDefault(int(1), 8, "subscriptions of one client address replaying history (after) at once; the others wait their turn"),
+  MAX_REPLAY_EVENTS: withDefault(int(1), 1000, "room events a roomEvents subscription replays (after); a client further behind gets one ResyncRequired instead"),
   /** Bytes queued on one address's sockets, together, before the socket written to is dropped. */
-  MAX_BUFFERED_BYTES_PER_IP: z.coerce.number().int().min(65_536).default(16 << 20).describe("bytes queued on one client address's sockets, together, before a subscription writing more is ended with FELL_BEHIND"),
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576).describe("largest HTTP request body (413 above)"),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000).describe("how long a SIGTERM shutdown may take before the process exits anyway"),
+  MAX_BUFFERED_BYTES_PER_IP: withDefault(int(65_536), 16 << 20, "bytes queued on one client address's sockets, together, before a subscription writing more is ended with FELL_BEHIND"),
+  MAX_BODY_BYTES: withDefault(int(1024), 1_048_576, "largest HTTP request body (413 above)"),
+  SHUTDOWN_TIMEOUT_MS: withDefault(int(100), 10_000, "how long a SIGTERM shutdown may take before the process exits anyway"),
   /** A request (headers and body) must arrive within this; slower ones are answered 408. */
-  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000).describe("a request's headers and body must arrive within this (headers within 10 s); 408 otherwise"),
+  REQUEST_TIMEOUT_MS: withDefault(int(1000, 600_000), 30_000, "a request's headers and body must arrive within this (headers within 10 s); 408 otherwise"),
 });
 
-export type Config = z.infer<typeof schema>;
+export type Config = z.output<typeof schema>;
 
 export class ConfigError extends Error {}
 
@@ -134,7 +155,7 @@ export async function loadConfig(): Promise<Config> {
 export function configHelp(): string {
   const rows = Object.entries(schema.shape).map(([name, field]) => {
     const value = defaultOf(field);
-    return { name, fallback: value === undefined ? '(none)' : String(value), meaning: field.description ?? '' };
+    return { name, fallback: value === undefined ? '(none)' : String(value), meaning: z.globalRegistry.get(field)?.description ?? '' };
   });
   const w1 = Math.max(...rows.map((r) => r.name.length));
   const w2 = Math.max(...rows.map((r) => r.fallback.length));
@@ -142,8 +163,8 @@ export function configHelp(): string {
 }
 
 /** The default a variable has when unset, as written in the schema (before any transform). */
-function defaultOf(field: z.ZodType): unknown {
-  let def = field._zod.def as { type: string; in?: z.ZodType; innerType?: z.ZodType; defaultValue?: unknown };
+function defaultOf(field: z.ZodMiniType): unknown {
+  let def = field._zod.def as { type: string; in?: z.ZodMiniType; innerType?: z.ZodMiniType; defaultValue?: unknown };
   for (;;) {
     if (def.type === 'default') return def.defaultValue;
     const inner = def.type === 'pipe' ? def.in : def.innerType;
