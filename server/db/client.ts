@@ -4,10 +4,12 @@
 // server is typed against the SQLite one.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { Database } from 'better-sqlite3';
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from './generated/sqlite/client.js';
 import { providerOf, sqlitePath } from './url.js';
 import { RawSql } from './raw.js';
+import { cacheStatements } from './statement-cache.js';
 
 export type Db = PrismaClient;
 
@@ -25,11 +27,12 @@ export function rawSql(db: Db): RawSql {
  * client and rawSql() asks first and shared by both (a client that disconnects and
  * connects again gets a new one, and so does rawSql from then on).
  */
-function keepingAdapter(factory: SqlDriverAdapterFactory) {
+function keepingAdapter(factory: SqlDriverAdapterFactory, onConnect: (adapter: SqlDriverAdapter) => void = () => {}) {
   let current: Promise<SqlDriverAdapter> | undefined;
   const connect = () => {
     if (current) return current;
     current = factory.connect().then((adapter) => {
+      onConnect(adapter);
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = () => {
         current = undefined;
@@ -58,7 +61,10 @@ export async function createDb(url: string): Promise<Db> {
   const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
   const file = sqlitePath(url);
   mkdirSync(dirname(file), { recursive: true });
-  const { wrapped, adapter } = keepingAdapter(new PrismaBetterSqlite3({ url: `file:${file}` }));
+  // Each new connection's statements are prepared once per SQL text (db/statement-cache.ts).
+  const { wrapped, adapter } = keepingAdapter(new PrismaBetterSqlite3({ url: `file:${file}` }), (connected) =>
+    cacheStatements((connected as unknown as { client: Database }).client),
+  );
   const client = new PrismaClient({ adapter: wrapped });
   raws.set(client, new RawSql(adapter, 'sqlite'));
   // A server's SQLite: write-ahead log (readers never wait for the writer; the setting
