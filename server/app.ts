@@ -25,6 +25,7 @@ import { clientAddress } from './http/client-ip.js';
 import type { PerAddressCap } from './limits/connections.js';
 import { applyProxyTrust } from './http/trust-proxy.js';
 import { setSecurityHeaders } from './http/security-headers.js';
+import { refuseBody } from './http/refuse-body.js';
 import { truncate } from './log.js';
 
 /** Longest wait for a request's headers (never more than REQUEST_TIMEOUT_MS). */
@@ -106,16 +107,10 @@ export function createApp(services: Services): App {
       const length = Number(req.headers['content-length'] ?? 0);
       if (req.headers['transfer-encoding'] && req.method !== 'GET' && req.method !== 'HEAD') {
         // Without a length the size limit cannot be checked before reading.
-        res.writeHead(411, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
-        res.end(JSON.stringify({ error: 'Send the body with a Content-Length (chunked bodies are not accepted).' }));
-        req.resume();
-        return;
+        return refuseBody(req, res, 411, 'Send the body with a Content-Length (chunked bodies are not accepted).');
       }
       if (length > config.MAX_BODY_BYTES) {
-        res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
-        res.end(JSON.stringify({ error: `The request body is larger than ${config.MAX_BODY_BYTES} bytes.` }));
-        req.resume();
-        return;
+        return refuseBody(req, res, 413, `The request body is larger than ${config.MAX_BODY_BYTES} bytes.`);
       }
       // A server-sent event stream holds subscriptions open as a WebSocket does, and counts
       // against the same per-address cap; every other request (but /healthz) is in flight

@@ -91,7 +91,9 @@ export function rawRequest(
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...options.headers };
     if (options.body !== undefined) headers['content-length'] = Buffer.byteLength(options.body);
+    let answered = false;
     const req = httpRequest(url, { method: options.method ?? 'POST', headers, agent: options.agent, localAddress: options.from }, (res) => {
+      answered = true;
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d) => (text += d));
@@ -106,10 +108,22 @@ export function rawRequest(
       });
       res.on('error', reject);
     });
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      // A server that refuses a body early answers, then closes while the client may still
+      // be sending: the answer is in, the rest of the body has nowhere to go.
+      if (answered && (err.code === 'EPIPE' || err.code === 'ECONNRESET')) return;
+      reject(err);
+    });
     if (options.chunks) {
-      for (const c of options.chunks) req.write(c);
-      req.end();
+      // Chunk by chunk, as a streaming client sends, and no more once the server has
+      // answered (it answers a body it refuses before reading it).
+      const chunks = [...options.chunks];
+      const next = () => {
+        if (answered || chunks.length === 0) return void req.end();
+        if (req.write(chunks.shift()!)) setImmediate(next);
+        else req.once('drain', next);
+      };
+      next();
     } else req.end(options.body);
   });
 }
