@@ -52,9 +52,6 @@ class BoundStatement {
   all() {
     return this.stmt.all(this.args);
   }
-  get() {
-    return this.stmt.get(this.args);
-  }
 }
 
 /**

@@ -108,12 +108,9 @@ export function rawRequest(
       });
       res.on('error', reject);
     });
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      // A server that refuses a body early answers, then closes while the client may still
-      // be sending: the answer is in, the rest of the body has nowhere to go.
-      if (answered && (err.code === 'EPIPE' || err.code === 'ECONNRESET')) return;
-      reject(err);
-    });
+    // No error is excused, not even after the answer: a server refusing a body must let
+    // the client finish sending it rather than reset the connection (http/refuse-body.ts).
+    req.on('error', reject);
     if (options.chunks) {
       // Chunk by chunk, as a streaming client sends, and no more once the server has
       // answered (it answers a body it refuses before reading it).
