@@ -3,6 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { ConfigError, configHelp, loadConfig } from './config.js';
+import { createLogger } from './log.js';
 
 const USAGE = `Usage: node dist/server/main.js   (npm start)
 
@@ -34,15 +35,13 @@ async function main() {
     }
     throw err;
   }
-  // Pending migrations are applied on a worker thread (db/migrate.ts), started first, as
-  // soon as the config is known good: the logger and the rest of the server load on this
-  // thread meanwhile (on a fresh database the worker is what the start waits for).
+  const log = createLogger(config.LOG_LEVEL);
+  // Loaded after the config is known good, so a bad setting is reported at once. Pending
+  // migrations are applied on a worker thread (db/migrate.ts) while this one loads the rest.
   const { migrate } = await import('./db/migrate.js');
-  const logger = import('./log.js').then(({ createLogger }) => createLogger(config.LOG_LEVEL));
-  const migrated = migrate(config.DATABASE_URL, (msg) => void logger.then((log) => log.info({ name: 'migrate' }, msg)));
+  const migrated = migrate(config.DATABASE_URL, (msg) => log.info({ name: 'migrate' }, msg));
   migrated.catch(() => {}); // awaited below, once the modules are in
-  const [log, { providerOf }, { createServices }, { createApp }] = await Promise.all([
-    logger,
+  const [{ providerOf }, { createServices }, { createApp }] = await Promise.all([
     import('./db/url.js'),
     import('./services.js'),
     import('./app.js'),
